@@ -1,0 +1,206 @@
+"""Private-chat behaviour: the brain's decisions plus what is remembered about a person (through the store).
+
+Telegram-free, so `console` drives exactly the code a private chat runs. The Telegram adapter only translates
+updates into these calls and Replies into messages.
+"""
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+
+from bot.reply import Button, Reply
+from bot.respond import Brain, Person
+from bot.safety.memory import CrisisMemory
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[["Conversations", int, str], Awaitable[Reply]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def today_key(now: datetime) -> str:
+    return now.date().isoformat()
+
+
+class Conversations:
+    """Answers people in private chats: texts, commands and button presses."""
+
+    def __init__(self, brain: Brain, store: Store, *, bot_username: str | None = None,
+                 admin_user_ids: frozenset[int] = frozenset(), clock: Callable[[], datetime] = utc_now):
+        self.brain = brain
+        self.store = store
+        self.bot_username = bot_username
+        self.admin_user_ids = admin_user_ids
+        self.clock = clock
+        self.crisis_memory = CrisisMemory()
+        from bot.checkins.flow import CheckinFlow  # the check-in room's conversation parts
+
+        self.checkins = CheckinFlow(self)
+
+    # --- free text --------------------------------------------------------------------------------------------
+
+    async def person(self, user_id: int, chat_type: str = "private", memory_key: object = None) -> Person:
+        row = await self.store.get_person(user_id)
+        return Person(
+            user_id=user_id,
+            country=row.country if row else None,
+            chat_type=chat_type,
+            recent_crisis=self.crisis_memory.recent(memory_key if memory_key is not None else user_id),
+            bot_username=self.bot_username,
+        )
+
+    async def on_text(self, user_id: int, text: str) -> Reply:
+        """One private message: the decision path, then any pending guided step, then counters."""
+        person = await self.person(user_id)
+        crisis = self.brain.detect(text)
+        if crisis is not None:
+            reply = self.brain.crisis(crisis, person)
+            await self.record_crisis(user_id, crisis, "private")
+            return reply
+        pending = await self.checkins.on_text(user_id, text)
+        if pending is not None:
+            return pending
+        reply = self.brain.respond(text, person)
+        if reply.answer is not None:
+            await self.store.bump("answer", reply.answer.id, today_key(self.clock()))
+        return reply
+
+    async def record_crisis(self, memory_key: object, crisis, chat_type: str) -> None:
+        """Remember the handoff (in memory only) and count it, with no text and no user id."""
+        self.crisis_memory.remember(memory_key, crisis)
+        try:
+            await self.store.bump("crisis", f"{crisis.category}/{chat_type}", today_key(self.clock()))
+        except Exception:  # a counter must never cost a crisis reply
+            log.exception("crisis counter not recorded")
+
+    # --- commands -----------------------------------------------------------------------------------------------
+
+    async def on_command(self, user_id: int, command: str, args: str) -> Reply:
+        """A /command in a private chat (name without the slash, lower-case; args the rest of the line)."""
+        handler = COMMANDS.get(command)
+        if handler is None:
+            return self.brain.message("unknown_command")
+        return await handler(self, user_id, args.strip())
+
+    async def cmd_start(self, user_id: int, args: str) -> Reply:
+        await self.store.ensure_person(user_id)
+        await self.store.reactivate_person(user_id)
+        if args.lower() == "sos":  # the deep link from a group's crisis reply
+            return await self.cmd_sos(user_id, "")
+        return self.brain.message("start")
+
+    async def cmd_help(self, user_id: int, args: str) -> Reply:
+        return self.brain.message("help")
+
+    async def cmd_privacy(self, user_id: int, args: str) -> Reply:
+        return self.brain.message("privacy")
+
+    async def cmd_topics(self, user_id: int, args: str) -> Reply:
+        return self.brain.topics_menu()
+
+    async def cmd_sos(self, user_id: int, args: str) -> Reply:
+        return self.brain.sos(await self.person(user_id))
+
+    async def cmd_country(self, user_id: int, args: str) -> Reply:
+        if not args:
+            return Reply(texts=("Tell me your country's two-letter code, for example <code>/country GB</code>, "
+                                "<code>/country US</code> or <code>/country IN</code>. Countries I know: "
+                                f"{', '.join(self.brain.directory.codes())}.",))
+        reply = self.brain.choose_country(args.split()[0])
+        if reply is None:
+            return Reply(texts=(f"I don't have helplines for {html.escape(args.split()[0][:12])} yet. "
+                                f"Countries I know: {', '.join(self.brain.directory.codes())}. "
+                                "Until then, /sos shows the international directory.",))
+        await self.store.set_country(user_id, args.split()[0].upper())
+        return reply
+
+    async def cmd_mydata(self, user_id: int, args: str) -> Reply:
+        row = await self.store.get_person(user_id)
+        if row is None:
+            return Reply(texts=("I store nothing about you. (/start would store only that you started me.)",))
+        lines = [f"<b>Everything I store about you</b> (user id {row.user_id}):"]
+        for name, value in vars(row).items():
+            if name != "user_id":
+                lines.append(f"• {name}: {html.escape(str(value)) if value is not None else '-'}")
+        answers = await self.store.answers_for(user_id)
+        lines.append(f"• check-in answers: {', '.join(f'{d} {a}' for d, a in answers) if answers else '-'}")
+        lines.append("\nThe texts of your messages are never stored. /deletemydata removes all of this.")
+        return Reply(texts=("\n".join(lines),))
+
+    async def cmd_deletemydata(self, user_id: int, args: str) -> Reply:
+        return Reply(
+            texts=("This deletes everything I store about you: settings, check-in time, sober date and answers. "
+                   "It cannot be undone. Are you sure?",),
+            buttons=((Button("Yes, delete everything", callback=f"del:yes:{user_id}"),
+                      Button("No, keep it", callback=f"del:no:{user_id}")),),
+        )
+
+    async def cmd_stats(self, user_id: int, args: str) -> Reply:
+        if user_id not in self.admin_user_ids:
+            return self.brain.message("unknown_command")
+        day = today_key(self.clock())
+        opted = await self.store.count_opted_in()
+        sent = (await self.store.counts("checkin_sent", day)).get("all", 0)
+        answers = await self.store.counts("answer")
+        crises = await self.store.counts("crisis")
+        fmt = lambda d: ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"  # noqa: E731
+        return Reply(texts=(f"<b>Counts</b> (no names, no texts)\n• opted in to check-ins: {opted}\n"
+                            f"• check-ins sent today: {sent}\n• answers by topic: {html.escape(fmt(answers))}\n"
+                            f"• crisis events by category/chat: {html.escape(fmt(crises))}",))
+
+    async def cmd_checkin(self, user_id: int, args: str) -> Reply:
+        return await self.checkins.command_checkin(user_id, args)
+
+    async def cmd_timezone(self, user_id: int, args: str) -> Reply:
+        return await self.checkins.command_timezone(user_id, args)
+
+    async def cmd_sober(self, user_id: int, args: str) -> Reply:
+        return await self.checkins.command_sober(user_id, args)
+
+    # --- buttons ------------------------------------------------------------------------------------------------
+
+    async def on_callback(self, user_id: int, data: str, *, private: bool) -> Reply | None:
+        """A button press. Forged, stale or someone else's data gets None (the adapter answers politely)."""
+        if data.startswith("topic:"):
+            topic_id = data.removeprefix("topic:")
+            return self.brain.topic(topic_id)
+        if not private:
+            return None
+        if data.startswith("del:"):
+            return await self._confirm_delete(user_id, data)
+        return await self.checkins.on_callback(user_id, data)
+
+    async def _confirm_delete(self, user_id: int, data: str) -> Reply | None:
+        parts = data.split(":")
+        if len(parts) != 3 or parts[1] not in ("yes", "no") or parts[2] != str(user_id):
+            return None
+        if parts[1] == "no":
+            return Reply(texts=("Nothing was deleted.",))
+        await self.store.delete_person(user_id)
+        self.crisis_memory.forget(user_id)
+        self.checkins.forget(user_id)
+        return Reply(texts=("Done: everything I stored about you has been deleted. If you write to me again, "
+                            "I start from nothing.",))
+
+
+COMMANDS: dict[str, Handler] = {
+    "start": Conversations.cmd_start,
+    "help": Conversations.cmd_help,
+    "privacy": Conversations.cmd_privacy,
+    "topics": Conversations.cmd_topics,
+    "sos": Conversations.cmd_sos,
+    "crisis": Conversations.cmd_sos,
+    "country": Conversations.cmd_country,
+    "mydata": Conversations.cmd_mydata,
+    "deletemydata": Conversations.cmd_deletemydata,
+    "stats": Conversations.cmd_stats,
+    "checkin": Conversations.cmd_checkin,
+    "timezone": Conversations.cmd_timezone,
+    "sober": Conversations.cmd_sober,
+}

@@ -1,0 +1,112 @@
+"""The application factory: python-telegram-bot wired to the brain, the store and the sender."""
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, MessageHandler,
+                          filters)
+
+from bot.config import Settings
+from bot.respond import Brain
+from bot.service import Conversations
+from bot.store import Store
+from bot.telegram import groups, handlers, jobs
+from bot.telegram.runtime import Runtime
+from bot.telegram.sender import BroadcastLane, Sender
+
+log = logging.getLogger(__name__)
+
+PRIVATE_COMMANDS = [
+    ("sos", "Helplines now"),
+    ("topics", "Browse guidance"),
+    ("checkin", "Daily check-in"),
+    ("sober", "Set your sober-since date"),
+    ("country", "Your country for helplines"),
+    ("timezone", "Your time zone"),
+    ("mydata", "What I store about you"),
+    ("deletemydata", "Delete it all"),
+    ("privacy", "What is stored and why"),
+    ("help", "All commands"),
+]
+GROUP_COMMANDS = [
+    ("sos", "Helplines now"),
+    ("topics", "Browse guidance"),
+    ("groupsettings", "Admins: the group's settings"),
+    ("groupcheckin", "Admins: daily group check-in"),
+    ("responders", "Admins: peer responders"),
+    ("help", "What I do here"),
+]
+
+PRIVATE = filters.ChatType.PRIVATE
+GROUPS = filters.ChatType.GROUPS
+
+
+def build_application(settings: Settings, brain: Brain) -> Application:
+    """An Application that talks to `settings.base_url`, answers updates concurrently, and sets itself up in
+    post_init (store, sender, commands, the check-in job) so that start-up happens inside the running loop."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.base_url)
+        .concurrent_updates(64)
+        .post_init(lambda application: _post_init(application, settings, brain))
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    add_handlers(app)
+    return app
+
+
+def add_handlers(app: Application) -> None:
+    """Crisis-capable handlers for every kind of text; commands split by chat type."""
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND, handlers.private_command))
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION),
+                                   handlers.private_text))
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, handlers.private_edit))
+    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, handlers.private_other))
+    app.add_handler(MessageHandler(GROUPS & filters.UpdateType.MESSAGES, groups.group_message))
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, groups.channel_post))
+    app.add_handler(CallbackQueryHandler(handlers.callback_query))
+    app.add_handler(ChatMemberHandler(groups.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    app.add_error_handler(handlers.on_error)
+
+
+async def _post_init(app: Application, settings: Settings, brain: Brain) -> None:
+    store = await Store.open(settings.database_path)
+    bot_user = await app.bot.get_me()
+    sender = Sender(app.bot)
+    conversations = Conversations(brain, store, bot_username=bot_user.username,
+                                  admin_user_ids=settings.admin_user_ids)
+    rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=BroadcastLane(sender),
+                 conversations=conversations, bot_username=bot_user.username, bot_id=bot_user.id)
+    sender.on_gone = lambda chat_id, reason: jobs.chat_gone(rt, chat_id, reason)
+    sender.on_migrate = lambda old, new: groups.chat_migrated(rt, old, new)
+    app.bot_data["runtime"] = rt
+    await _set_commands(app)
+    rt.lane.start()
+    jobs.schedule(app, rt)
+    log.info("bot started as @%s", bot_user.username)
+
+
+async def _set_commands(app: Application) -> None:
+    """The command menus people see; a failure here is logged, not fatal (the bot works without menus)."""
+    try:
+        await app.bot.set_my_commands([BotCommand(*c) for c in PRIVATE_COMMANDS],
+                                      scope=BotCommandScopeAllPrivateChats())
+        await app.bot.set_my_commands([BotCommand(*c) for c in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+    except Exception as exc:  # noqa: BLE001 - menus are a convenience
+        log.warning("could not set the command menus: %s", type(exc).__name__)
+
+
+async def _post_shutdown(app: Application) -> None:
+    rt: Runtime | None = app.bot_data.get("runtime")
+    if rt is None:
+        return
+    await rt.lane.stop()
+    await rt.store.close()
+    log.info("bot stopped")
+
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CHANNEL_POST, Update.EDITED_CHANNEL_POST,
+                   Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]

@@ -1,0 +1,118 @@
+"""Private-chat handlers: translate an Update into a Conversations call and the Reply into messages. Nothing else."""
+from __future__ import annotations
+
+import logging
+import traceback
+
+from telegram import Message, Update
+from telegram.ext import ContextTypes
+
+from bot.reply import Reply
+from bot.telegram.runtime import Runtime, runtime
+from bot.telegram.sender import Priority, Undeliverable
+
+log = logging.getLogger(__name__)
+
+
+def split_command(text: str, bot_username: str | None) -> tuple[str | None, str]:
+    """'/Start@MyBot payload' -> ('start', 'payload'); a command addressed to another bot -> (None, '')."""
+    head, _, args = text.strip().partition(" ")
+    name, _, target = head[1:].partition("@")
+    if target and bot_username and target.lower() != bot_username.lower():
+        return None, ""
+    return name.lower(), args.strip()
+
+
+def priority_of(reply: Reply) -> Priority:
+    return Priority.CRISIS if reply.crisis is not None else Priority.REPLY
+
+
+async def send_reply(rt: Runtime, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> list[Message]:
+    """Send a Reply with the priority it deserves; an unreachable chat is logged by the sender, not raised."""
+    if not reply.texts:
+        return []
+    try:
+        return await rt.sender.send(chat_id, reply, priority_of(reply), reply_to=reply_to)
+    except Undeliverable:
+        return []
+
+
+def message_text(message: Message) -> str | None:
+    """The words of a message: its text, or the caption of a photo, video or document."""
+    return message.text if message.text is not None else message.caption
+
+
+async def private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    message = update.effective_message
+    name, args = split_command(message.text, rt.bot_username)
+    if name is None:
+        return
+    reply = await rt.conversations.on_command(update.effective_user.id, name, args)
+    await send_reply(rt, message.chat_id, reply)
+
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text (or a caption) in a private chat: the whole decision path."""
+    rt = runtime(context)
+    message = update.effective_message
+    text = message_text(message)
+    if text is None:
+        await send_reply(rt, message.chat_id, rt.brain.message("non_text"))
+        return
+    reply = await rt.conversations.on_text(update.effective_user.id, text)
+    await send_reply(rt, message.chat_id, reply)
+
+
+async def private_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is checked for crisis language only; anything else about it stays unanswered."""
+    rt = runtime(context)
+    message = update.effective_message
+    text = message_text(message) or ""
+    crisis = rt.brain.detect(text)
+    if crisis is None:
+        return
+    user_id = update.effective_user.id
+    reply = rt.brain.crisis(crisis, await rt.conversations.person(user_id))
+    await rt.conversations.record_crisis(user_id, crisis, "private")
+    await send_reply(rt, message.chat_id, reply)
+
+
+async def callback_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button press: validated by the service; forged or stale data gets a polite line, never an exception."""
+    rt = runtime(context)
+    query = update.callback_query
+    data = query.data or ""
+    chat = query.message.chat if query.message else None
+    private = chat is not None and chat.type == "private" and chat.id == query.from_user.id
+    if data.startswith("ack:"):
+        from bot.telegram.groups import acknowledge_alert
+
+        await acknowledge_alert(rt, query)
+        return
+    reply = await rt.conversations.on_callback(query.from_user.id, data[:64], private=private)
+    if reply is None:
+        await query.answer(rt.brain.messages["stale_button"], show_alert=False)
+        return
+    await query.answer()
+    if chat is not None:
+        await send_reply(rt, chat.id, reply)
+
+
+async def private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, voice notes, locations...: a short hint."""
+    rt = runtime(context)
+    await send_reply(rt, update.effective_message.chat_id, rt.brain.message("non_text"))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: the error's type and the update's kind, never its text; the bot carries on."""
+    kind = "none"
+    if isinstance(update, Update):
+        kind = next((name for name in ("message", "edited_message", "channel_post", "edited_channel_post",
+                                       "callback_query", "my_chat_member", "chat_member")
+                     if getattr(update, name, None) is not None), "other")
+    error = context.error
+    frames = traceback.extract_tb(error.__traceback__) if error is not None else []
+    where = f"{frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else "?"
+    log.error("handler error %s at %s on a %s update", type(error).__name__, where, kind)

@@ -1,0 +1,313 @@
+"""All sending goes through here: priorities, retries, pacing, and what Telegram's errors mean for a chat.
+
+Three kinds of message, most important first:
+- CRISIS: retried on timeouts, network errors, 5xx and 429 (honouring retry_after) for up to two minutes; only a
+  403 or 400 ends it. Nothing queued goes out while one is in flight.
+- REPLY: an answer to something a person just wrote; a few quick retries.
+- BROADCAST: check-ins, through `BroadcastLane`, paced under Telegram's bulk limits and always behind the others.
+
+python-telegram-bot's AIORateLimiter is not used: it throttles every call alike, so a crisis reply could wait
+behind a check-in broadcast. Here the broadcast lane yields to anything more urgent.
+"""
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.reply import Reply, to_plain
+
+log = logging.getLogger(__name__)
+
+
+class Priority(enum.IntEnum):
+    CRISIS = 0
+    REPLY = 1
+    BROADCAST = 2
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long and how often to keep trying one message."""
+
+    deadline: float  # seconds from the first attempt
+    max_attempts: int
+    first_backoff: float = 0.5
+    max_backoff: float = 8.0
+
+
+POLICIES = {
+    Priority.CRISIS: RetryPolicy(deadline=120.0, max_attempts=10_000),
+    Priority.REPLY: RetryPolicy(deadline=30.0, max_attempts=4),
+    Priority.BROADCAST: RetryPolicy(deadline=60.0, max_attempts=3),
+}
+
+
+class Undeliverable(Exception):
+    """The chat cannot receive messages (blocked, deleted, not found): retrying would never help."""
+
+    def __init__(self, chat_id: int, reason: str):
+        super().__init__(reason)
+        self.chat_id = chat_id
+        self.reason = reason
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def markup_for(reply: Reply) -> InlineKeyboardMarkup | None:
+    """Reply buttons as Telegram's inline keyboard (URL buttons or callback buttons)."""
+    if not reply.buttons:
+        return None
+    rows = [
+        [InlineKeyboardButton(b.text, url=b.url) if b.url else InlineKeyboardButton(b.text, callback_data=b.callback)
+         for b in row]
+        for row in reply.buttons
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def split_long(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Telegram refuses texts over 4096 characters: cut at paragraph breaks (or hard, as a last resort)."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        chunks.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    chunks.append(text)
+    return chunks
+
+
+def gone_reason(exc: TelegramError) -> str | None:
+    """Why a chat can no longer be reached, or None when the error is about this message only."""
+    if isinstance(exc, Forbidden):
+        return "blocked" if "blocked" in exc.message.lower() else "forbidden"
+    if isinstance(exc, BadRequest) and "chat not found" in exc.message.lower():
+        return "chat not found"
+    return None
+
+
+ChatCallback = Callable[[int, str], Awaitable[None]]
+MigrateCallback = Callable[[int, int], Awaitable[None]]
+
+
+async def _noop_gone(chat_id: int, reason: str) -> None:
+    return None
+
+
+async def _noop_migrate(old: int, new: int) -> None:
+    return None
+
+
+class Sender:
+    """Sends Replies with the retry policy of their priority; the one place that interprets Telegram's errors."""
+
+    def __init__(self, bot, *, on_gone: ChatCallback = _noop_gone, on_migrate: MigrateCallback = _noop_migrate,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.bot = bot
+        self.on_gone = on_gone
+        self.on_migrate = on_migrate
+        self._sleep = sleep
+        self._urgent_in_flight = 0
+        self._urgent_done = asyncio.Event()
+        self._urgent_done.set()
+
+    async def wait_for_urgent(self) -> None:
+        """Block until no crisis or reply is being sent: the broadcast lane calls this before each message."""
+        await self._urgent_done.wait()
+
+    async def send(self, chat_id: int, reply: Reply, priority: Priority = Priority.REPLY, *,
+                   reply_to: int | None = None) -> list[Message]:
+        """Send every text of a reply in order (buttons under the last). Raises Undeliverable or TelegramError."""
+        urgent = priority < Priority.BROADCAST
+        if urgent:
+            self._urgent_in_flight += 1
+            self._urgent_done.clear()
+        try:
+            return await self._send_texts(chat_id, reply, priority, reply_to)
+        finally:
+            if urgent:
+                self._urgent_in_flight -= 1
+                if self._urgent_in_flight == 0:
+                    self._urgent_done.set()
+
+    async def _send_texts(self, chat_id: int, reply: Reply, priority: Priority, reply_to: int | None):
+        sent: list[Message] = []
+        texts = [chunk for text in reply.texts for chunk in split_long(text)]
+        for i, text in enumerate(texts):
+            last = i == len(texts) - 1
+            message = await self._deliver(
+                chat_id, text, markup_for(reply) if last else None, priority, reply_to if i == 0 else None
+            )
+            chat_id = message.chat_id  # a migration moves the rest of the reply too
+            sent.append(message)
+        return sent
+
+    async def _deliver(self, chat_id: int, text: str, markup, priority: Priority, reply_to: int | None) -> Message:
+        """One message, tried until its policy gives up."""
+        policy = POLICIES[priority]
+        started = time.monotonic()
+        backoff = policy.first_backoff
+        parse_mode: str | None = ParseMode.HTML
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self.bot.send_message(
+                    chat_id=chat_id,
+                    text=text if parse_mode else to_plain(text),
+                    parse_mode=parse_mode,
+                    reply_markup=markup,
+                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
+                    link_preview_options=None,
+                )
+            except ChatMigrated as exc:
+                new_id = exc.new_chat_id
+                log.info("chat migrated to a supergroup; re-sending there")
+                await self.on_migrate(chat_id, new_id)
+                chat_id, reply_to = new_id, None
+                continue
+            except RetryAfter as exc:
+                wait = retry_after_seconds(exc)
+            except (BadRequest, Forbidden) as exc:
+                reason = gone_reason(exc)
+                if reason is not None:
+                    log.warning("chat unreachable (%s); %s message dropped", reason, priority.name.lower())
+                    await self.on_gone(chat_id, reason)
+                    raise Undeliverable(chat_id, reason) from exc
+                if isinstance(exc, BadRequest) and parse_mode and "parse" in exc.message.lower():
+                    log.error("Telegram could not parse a message's HTML; sending it as plain text")
+                    parse_mode = None
+                    continue
+                log.warning("%s message refused by Telegram: %s", priority.name.lower(), type(exc).__name__)
+                raise
+            except NetworkError as exc:  # timeouts, connection errors and 5xx
+                wait = backoff
+                backoff = min(backoff * 2, policy.max_backoff)
+                log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
+                last_error: TelegramError = exc
+            else:  # pragma: no cover - send_message returns or raises
+                raise AssertionError("unreachable")
+            elapsed = time.monotonic() - started
+            if attempt >= policy.max_attempts or elapsed + wait > policy.deadline:
+                log.error("%s message given up after %d attempts", priority.name.lower(), attempt)
+                raise NetworkError("gave up retrying") from None
+            await self._sleep(wait)
+
+
+@dataclass(order=True)
+class _Job:
+    due: float
+    seq: int
+    chat_id: int = field(compare=False)
+    reply: Reply = field(compare=False)
+    on_done: Callable[[bool], Awaitable[None]] = field(compare=False)
+
+
+class BroadcastLane:
+    """Check-ins go out here: about `rate` messages a second overall, 20 a minute per group, behind every reply.
+
+    Each item's `on_done(sent)` runs after its send: True when delivered, False when it never will be. A 429
+    pauses the whole lane for retry_after. Several sends are in flight at once (up to `parallel`), because one
+    round trip to Telegram takes longer than the gap between two messages at the target rate.
+    """
+
+    GROUP_GAP = 3.0  # seconds between two posts to the same group: 20 a minute
+
+    def __init__(self, sender: Sender, *, rate: float = 28.0, parallel: int = 8):
+        self.sender = sender
+        self.interval = 1.0 / rate
+        self._queue: asyncio.Queue[_Job] = asyncio.Queue()
+        self._slots = asyncio.Semaphore(parallel)
+        self._paused_until = 0.0
+        self._group_next: dict[int, float] = {}
+        self._seq = 0
+        self._task: asyncio.Task | None = None
+        self._in_flight: set[asyncio.Task] = set()
+        self.queued_chats: set[int] = set()
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="broadcast-lane")
+
+    async def stop(self) -> None:
+        """Stop taking new items; let messages already on the wire finish."""
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    def submit(self, chat_id: int, reply: Reply, on_done: Callable[[bool], Awaitable[None]]) -> bool:
+        """Queue one message; False if that chat already has one waiting (so a slow tick never doubles it)."""
+        if chat_id in self.queued_chats:
+            return False
+        self.queued_chats.add(chat_id)
+        self._seq += 1
+        self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done))
+        return True
+
+    def pending(self) -> int:
+        return len(self.queued_chats)
+
+    async def _run(self) -> None:
+        next_slot = time.monotonic()
+        while True:
+            job = await self._queue.get()
+            await self._wait_for_group(job.chat_id)
+            now = time.monotonic()
+            next_slot = max(next_slot + self.interval, now, self._paused_until)
+            await asyncio.sleep(max(0.0, next_slot - now))
+            await self.sender.wait_for_urgent()
+            await self._slots.acquire()
+            task = asyncio.create_task(self._send(job))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    async def _wait_for_group(self, chat_id: int) -> None:
+        if chat_id >= 0:
+            return
+        now = time.monotonic()
+        ready = self._group_next.get(chat_id, now)
+        if ready > now:
+            await asyncio.sleep(ready - now)
+        self._group_next[chat_id] = max(ready, now) + self.GROUP_GAP
+
+    async def _send(self, job: _Job) -> None:
+        sent = False
+        try:
+            while True:
+                try:
+                    await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST)
+                    sent = True
+                    break
+                except RetryAfter as exc:  # from a nested call: pause everyone, then try this one again
+                    self._paused_until = time.monotonic() + retry_after_seconds(exc)
+                    await asyncio.sleep(retry_after_seconds(exc))
+        except Undeliverable:
+            pass
+        except TelegramError as exc:
+            log.warning("check-in not delivered: %s", type(exc).__name__)
+        finally:
+            self._slots.release()
+            self.queued_chats.discard(job.chat_id)
+            try:
+                await job.on_done(sent)
+            except Exception:  # a bookkeeping error must not stop the lane
+                log.exception("broadcast bookkeeping failed")
