@@ -1,0 +1,352 @@
+"""The helpline directory: which numbers a person in a given country is given, read from content/helplines.yaml.
+
+Numbers are data, not code, so operators can check and correct them without a release; every entry names its
+official source and the date it was verified. Nothing here imports Telegram.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from bot.contentfile import ContentError, Problem, line_of, load_yaml_file
+from bot.reply import Button
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "helplines.yaml"
+
+INTL = "INTL"  # the entry for "country not known": works anywhere
+LINE_CATEGORIES: tuple[str, ...] = ("suicide", "self_harm", "overdose", "medical", "violence", "drugs")
+ALWAYS_OPEN = "24/7"  # an `hours` value starting with this means the line never closes
+ALIASES = {"UK": "GB"}  # what people type instead of the ISO code
+
+# Which line categories serve a crisis, best first. Where a country has none of them, its 24/7 suicide lines stand
+# in: crisis lines take any call from someone in danger.
+RELATED: dict[str, tuple[str, ...]] = {
+    "overdose": ("overdose", "drugs"),
+    "medical": ("medical",),
+    "suicide": ("suicide",),
+    "self_harm": ("self_harm", "suicide"),
+    "violence": ("violence",),
+    "drugs": ("drugs",),
+}
+
+_COUNTRY_KEYS = frozenset({"name", "emergency", "emergency_note", "note", "lines"})
+_LINE_KEYS = frozenset(
+    {"name", "number", "text", "chat_url", "hours", "what", "categories", "source", "verified", "note"}
+)
+_CODE = re.compile(r"[A-Z]{2}")
+_EMERGENCY = re.compile(r"\d{2,6}")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One helpline. `number` may be None for a web-only service, which then has a `chat_url`."""
+
+    name: str
+    hours: str
+    what: str
+    categories: tuple[str, ...]
+    source: str
+    verified: date
+    number: str | None = None
+    text: str | None = None
+    chat_url: str | None = None
+    note: str | None = None
+
+    @property
+    def always_open(self) -> bool:
+        """True for lines that answer at any hour: the only kind we may send someone to at 3 a.m."""
+        return self.hours.startswith(ALWAYS_OPEN)
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country's emergency number and its helplines, in the order the file gives them."""
+
+    code: str
+    name: str
+    emergency: str
+    lines: tuple[Line, ...]
+    emergency_note: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Directory:
+    """All countries by code. Lookups never fail: an unknown country gets the international entry."""
+
+    countries: Mapping[str, Country]
+
+    def for_country(self, code: str | None) -> Country:
+        """The country's entry, or INTL when the code is unknown or missing, so a crisis reply always has lines."""
+        return self.countries.get(normalize_code(code)) or self.countries[INTL]
+
+    def has(self, code: str | None) -> bool:
+        """Whether `code` (any case, UK for GB) has its own entry; lets /country say when we fall back to INTL."""
+        return normalize_code(code) in self.countries
+
+    def codes(self) -> tuple[str, ...]:
+        """The ISO codes with their own entry, sorted, without INTL: what /country can offer."""
+        return tuple(sorted(code for code in self.countries if code != INTL))
+
+
+def normalize_code(code: str | None) -> str:
+    """Upper-case, trimmed, with common aliases resolved, so "gb", " GB " and "UK" all find the same entry."""
+    key = (code or "").strip().upper()
+    return ALIASES.get(key, key)
+
+
+# ---- loading and validation -------------------------------------------------------------------------------
+
+
+def load_directory(path: Path | str = DEFAULT_PATH) -> Directory:
+    """Read and check the directory; raises ContentError on the first problem, so a bad file stops start-up
+    instead of giving a person in danger a broken number."""
+    directory, problems = _read(Path(path))
+    if problems:
+        raise ContentError(problems[0])
+    return directory
+
+
+def validate_directory(path: Path | str = DEFAULT_PATH) -> list[Problem]:
+    """Every problem in the file as `file:line: message`, for `check-content`."""
+    return _read(Path(path))[1]
+
+
+@lru_cache(maxsize=1)
+def default_directory() -> Directory:
+    """The directory from content/, read once: crisis replies must not wait on disk."""
+    return load_directory(DEFAULT_PATH)
+
+
+class _Report:
+    """Collects problems for one file, so the parsing functions stay short."""
+
+    def __init__(self, path: Path):
+        self.path = str(path)
+        self.problems: list[Problem] = []
+
+    def add(self, node, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(node), message))
+
+    def text(self, node: dict, key: str, *, required: bool = True) -> str | None:
+        """A non-empty string field. Numbers must be quoted: YAML reads 000 as 0 and 0800 as octal-ish noise."""
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.add(node, f"missing `{key}`")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(node, f"`{key}` must be text in quotes, got {value!r}")
+            return None
+        return value.strip()
+
+    def unknown_keys(self, node: dict, allowed: frozenset[str], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.add(node, f"unknown field `{key}` in {what} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _read(path: Path) -> tuple[Directory, list[Problem]]:
+    report = _Report(path)
+    try:
+        data = load_yaml_file(path)
+    except ContentError as exc:
+        return Directory(MappingProxyType({})), [exc.problem]
+    except ValueError as exc:  # PyYAML raises this for impossible dates such as 2026-13-01
+        return Directory(MappingProxyType({})), [Problem(str(path), 1, f"not valid YAML: {exc}")]
+    countries = _parse_countries(data, report)
+    return Directory(MappingProxyType(countries)), report.problems
+
+
+def _parse_countries(data, report: _Report) -> dict[str, Country]:
+    if not isinstance(data, dict) or not isinstance(data.get("countries"), dict):
+        report.add(data, "expected a `countries:` mapping of country codes")
+        return {}
+    countries: dict[str, Country] = {}
+    for code, node in data["countries"].items():
+        country = _parse_country(code, node, report, data["countries"])
+        if country is not None:
+            countries[country.code] = country
+    if INTL not in data["countries"]:
+        report.add(data["countries"], f"missing the `{INTL}` entry used when a country is not known")
+    return countries
+
+
+def _parse_country(code, node, report: _Report, parent) -> Country | None:
+    if isinstance(code, bool):  # YAML 1.1 reads NO (Norway) as false
+        report.add(parent, f"country code {code!r} must be in quotes, e.g. \"NO\"")
+        return None
+    code = str(code)
+    if code != INTL and not _CODE.fullmatch(code):
+        report.add(parent, f"country code `{code}` must be two capital letters (ISO 3166-1) or {INTL}")
+    if not isinstance(node, dict):
+        report.add(parent, f"country `{code}` must be a mapping with name, emergency and lines")
+        return None
+    report.unknown_keys(node, _COUNTRY_KEYS, f"country {code}")
+    name = report.text(node, "name")
+    emergency = report.text(node, "emergency")
+    if emergency and not _EMERGENCY.fullmatch(emergency):
+        report.add(node, f"country {code}: `emergency` must be the digits people dial, e.g. \"112\"")
+    lines = _parse_lines(code, node, report)
+    if lines is not None and not any(line.always_open and "suicide" in line.categories for line in lines):
+        report.add(node, f"country {code} needs at least one line with `suicide` in categories and hours \"24/7\"")
+    if not (name and emergency and lines):
+        return None
+    return Country(
+        code=code,
+        name=name,
+        emergency=emergency,
+        lines=lines,
+        emergency_note=report.text(node, "emergency_note", required=False),
+        note=report.text(node, "note", required=False),
+    )
+
+
+def _parse_lines(code: str, node: dict, report: _Report) -> tuple[Line, ...] | None:
+    items = node.get("lines")
+    if not isinstance(items, list) or not items:
+        report.add(node, f"country {code} needs `lines:` with at least one line")
+        return None
+    parsed = [_parse_line(code, item, report, items) for item in items]
+    return tuple(line for line in parsed if line is not None)
+
+
+def _parse_line(code: str, node, report: _Report, parent) -> Line | None:
+    if not isinstance(node, dict):
+        report.add(parent, f"country {code}: each line must be a mapping with name, number, hours...")
+        return None
+    report.unknown_keys(node, _LINE_KEYS, f"a line of {code}")
+    fields = {key: report.text(node, key) for key in ("name", "hours", "what", "source")}
+    optional = {key: report.text(node, key, required=False) for key in ("number", "text", "chat_url", "note")}
+    _check_contact(node, optional, report)
+    _check_url(node, "source", fields["source"], report)
+    _check_url(node, "chat_url", optional["chat_url"], report)
+    categories = _parse_categories(node, report)
+    verified = _parse_date(node, report)
+    if None in fields.values() or categories is None or verified is None:
+        return None
+    return Line(categories=categories, verified=verified, **fields, **optional)
+
+
+def _check_contact(node: dict, optional: dict, report: _Report) -> None:
+    """A line people cannot reach is worse than none: it needs a number with digits, or a web chat."""
+    number = optional["number"]
+    if node.get("number") is None and node.get("chat_url") is None:
+        report.add(node, "a line needs a `number` (or, for a web-only service, a `chat_url`)")
+    elif number is not None and not any(ch.isdigit() for ch in number):
+        report.add(node, f"`number` {number!r} has no digits")
+
+
+def _check_url(node: dict, key: str, value: str | None, report: _Report) -> None:
+    if value is not None and not value.startswith("https://"):
+        report.add(node, f"`{key}` must be a URL starting with https://, got {value!r}")
+
+
+def _parse_categories(node: dict, report: _Report) -> tuple[str, ...] | None:
+    value = node.get("categories")
+    if not isinstance(value, list) or not value:
+        report.add(node, f"`categories` must be a list from: {', '.join(LINE_CATEGORIES)}")
+        return None
+    unknown = [str(c) for c in value if c not in LINE_CATEGORIES]
+    if unknown:
+        report.add(node, f"unknown categories {', '.join(unknown)} (known: {', '.join(LINE_CATEGORIES)})")
+        return None
+    return tuple(value)
+
+
+def _parse_date(node: dict, report: _Report) -> date | None:
+    """`verified` as a real date: YAML gives a date for 2026-11-26, a string when quoted."""
+    value = node.get("verified")
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        report.add(node, f"`verified` must be a date like 2026-11-26, got {value!r}")
+        return None
+
+
+# ---- choosing and formatting lines -----------------------------------------------------------------------
+
+
+def ranked_lines(country: Country, category: str | None) -> tuple[Line, ...]:
+    """The lines that suit `category`, most relevant first (closest category, then 24/7, then file order).
+
+    None means every line in file order, for /sos. If nothing matches, the 24/7 suicide lines stand in.
+    """
+    if category is None:
+        return country.lines
+    wanted = RELATED.get(category, (category,))
+    matching = [line for line in country.lines if set(wanted) & set(line.categories)]
+    if not matching:
+        matching = [line for line in country.lines if line.always_open and "suicide" in line.categories]
+    return tuple(sorted(matching, key=lambda line: (_closeness(line, wanted), not line.always_open)))
+
+
+def _closeness(line: Line, wanted: tuple[str, ...]) -> int:
+    return min((wanted.index(c) for c in line.categories if c in wanted), default=len(wanted))
+
+
+def primary_line(country: Country, category: str | None) -> Line:
+    """The one line to name in a sentence ("contact X now"): the most relevant one that is open right now,
+    whatever the hour, falling back to a 24/7 suicide line, which takes any crisis call."""
+    for line in (*ranked_lines(country, category), *ranked_lines(country, "suicide")):
+        if line.always_open:
+            return line
+    return country.lines[0]
+
+
+def format_line(line: Line, *, detailed: bool = False) -> str:
+    """ "<b>Name</b>: number (text X) – hours" in Telegram HTML; `detailed` adds what the line is for."""
+    entry = f"<b>{_esc(line.name)}</b>: {_contact(line)}"
+    if line.text:
+        entry += f" (text {_esc(line.text)})"
+    entry += f" – {_esc(line.hours)}"
+    if detailed:
+        entry += f"\n<i>{_esc(line.what)}</i>"
+    return entry
+
+
+def format_lines(country: Country, category: str | None, *, detailed: bool = False) -> str:
+    """The lines that suit `category`, most relevant first, one per line (see ranked_lines)."""
+    separator = "\n\n" if detailed else "\n"
+    return separator.join(format_line(line, detailed=detailed) for line in ranked_lines(country, category))
+
+
+def format_contact(line: Line) -> str:
+    """A line as it reads inside a sentence: "<b>Samaritans</b> on 116 123"."""
+    joiner = "on" if line.number else "at"
+    return f"<b>{_esc(line.name)}</b> {joiner} {_contact(line)}"
+
+
+def format_emergency(country: Country) -> str:
+    """The emergency number in bold, with its short note: "<b>999</b> (or 112)"."""
+    number = f"<b>{_esc(country.emergency)}</b>"
+    return f"{number} ({_esc(country.emergency_note)})" if country.emergency_note else number
+
+
+def country_buttons(country: Country, category: str | None) -> tuple[Button, ...]:
+    """URL buttons for the suitable lines that have a web chat: some people cannot speak out loud."""
+    return tuple(
+        Button(text=f"{line.name} (online)", url=line.chat_url)
+        for line in ranked_lines(country, category)
+        if line.chat_url
+    )
+
+
+def _contact(line: Line) -> str:
+    if line.number:
+        return _esc(line.number)
+    url = line.chat_url or ""
+    label = url.removeprefix("https://").rstrip("/")
+    return f'<a href="{html.escape(url, quote=True)}">{_esc(label)}</a>'
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
