@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     crisis: CrisisRef | None = None
     answer: AnswerRef | None = None
-    extra: dict = field(default_factory=dict, compare=False)
+    poll: tuple[str, tuple[str, ...]] | None = None  # an anonymous poll (question, options) after the texts
 
 
 _TAG = re.compile(r"<[^>]+>")

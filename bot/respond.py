@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.checkins.texts import CheckinTexts, load_checkin_texts
 from bot.contentfile import load_yaml_file
 from bot.knowledge.answers import answer_reply, no_answer_reply, topic_reply, topics_menu
 from bot.knowledge.index import Index
@@ -44,13 +45,15 @@ class Brain:
     """The loaded content and the decisions made with it. Built once at start-up; never changes afterwards."""
 
     def __init__(self, *, rules: Rules, directory: Directory, replies: CrisisReplies, index: Index,
-                 topics: list[Topic], messages: dict, default_country: str | None = None):
+                 topics: list[Topic], messages: dict, checkin_texts: CheckinTexts,
+                 default_country: str | None = None):
         self.rules = rules
         self.directory = directory
         self.replies = replies
         self.index = index
         self.topics = {topic.id: topic for topic in topics}
         self.messages = messages
+        self.checkin_texts = checkin_texts
         self.default_country = default_country
 
     @classmethod
@@ -64,6 +67,7 @@ class Brain:
             index=Index.build(topics, synonyms_path=content_dir / "synonyms.yaml"),
             topics=topics,
             messages=dict(load_yaml_file(content_dir / "messages.yaml")),
+            checkin_texts=load_checkin_texts(content_dir / "checkins.yaml"),
             default_country=default_country,
         )
 
@@ -83,6 +87,10 @@ class Brain:
             return self.crisis(crisis, person)
         if not addressed:
             return Reply(texts=())
+        return self.answer(text)
+
+    def answer(self, text: str) -> Reply:
+        """The guidance part of the path, for callers that already ran the crisis check on this text."""
         if not any(ch.isalnum() for ch in text):
             return Reply(texts=(self.messages["fallback_empty"],))
         answer = self.index.answer(text)

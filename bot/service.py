@@ -10,9 +10,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 
+from bot.checkin_flow import CheckinFlow
 from bot.reply import Button, Reply
 from bot.respond import Brain, Person
+from bot.safety.helplines import normalize_code
 from bot.safety.memory import CrisisMemory
+from bot.safety.replies import unknown_country_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,8 +42,6 @@ class Conversations:
         self.admin_user_ids = admin_user_ids
         self.clock = clock
         self.crisis_memory = CrisisMemory()
-        from bot.checkins.flow import CheckinFlow  # the check-in room's conversation parts
-
         self.checkins = CheckinFlow(self)
 
     # --- free text --------------------------------------------------------------------------------------------
@@ -55,18 +56,24 @@ class Conversations:
             bot_username=self.bot_username,
         )
 
-    async def on_text(self, user_id: int, text: str) -> Reply:
-        """One private message: the decision path, then any pending guided step, then counters."""
-        person = await self.person(user_id)
+    async def crisis_reply(self, user_id: int, text: str) -> Reply | None:
+        """The crisis handoff if `text` needs one (recorded and counted), else None. Always checked first."""
         crisis = self.brain.detect(text)
+        if crisis is None:
+            return None
+        reply = self.brain.crisis(crisis, await self.person(user_id))
+        await self.record_crisis(user_id, crisis, "private")
+        return reply
+
+    async def on_text(self, user_id: int, text: str) -> Reply:
+        """One private message: the crisis check, then any pending guided step, then the decision path."""
+        crisis = await self.crisis_reply(user_id, text)
         if crisis is not None:
-            reply = self.brain.crisis(crisis, person)
-            await self.record_crisis(user_id, crisis, "private")
-            return reply
+            return crisis
         pending = await self.checkins.on_text(user_id, text)
         if pending is not None:
             return pending
-        reply = self.brain.respond(text, person)
+        reply = self.brain.answer(text)
         if reply.answer is not None:
             await self.store.bump("answer", reply.answer.id, today_key(self.clock()))
         return reply
@@ -82,7 +89,13 @@ class Conversations:
     # --- commands -----------------------------------------------------------------------------------------------
 
     async def on_command(self, user_id: int, command: str, args: str) -> Reply:
-        """A /command in a private chat (name without the slash, lower-case; args the rest of the line)."""
+        """A /command in a private chat (name without the slash, lower-case; args the rest of the line).
+
+        The arguments are text a person wrote, so the crisis check runs on them first ("/start i want to die").
+        """
+        crisis = await self.crisis_reply(user_id, args)
+        if crisis is not None:
+            return crisis
         handler = COMMANDS.get(command)
         if handler is None:
             return self.brain.message("unknown_command")
@@ -114,10 +127,8 @@ class Conversations:
                                 f"{', '.join(self.brain.directory.codes())}.",))
         reply = self.brain.choose_country(args.split()[0])
         if reply is None:
-            return Reply(texts=(f"I don't have helplines for {html.escape(args.split()[0][:12])} yet. "
-                                f"Countries I know: {', '.join(self.brain.directory.codes())}. "
-                                "Until then, /sos shows the international directory.",))
-        await self.store.set_country(user_id, args.split()[0].upper())
+            return unknown_country_reply(args.split()[0], self.brain.directory)
+        await self.store.set_country(user_id, normalize_code(args.split()[0]))
         return reply
 
     async def cmd_mydata(self, user_id: int, args: str) -> Reply:

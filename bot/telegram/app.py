@@ -51,6 +51,7 @@ def build_application(settings: Settings, brain: Brain) -> Application:
         .base_url(settings.base_url)
         .concurrent_updates(64)
         .post_init(lambda application: _post_init(application, settings, brain))
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
         .build()
     )
@@ -97,6 +98,13 @@ async def _set_commands(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(*c) for c in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
     except Exception as exc:  # noqa: BLE001 - menus are a convenience
         log.warning("could not set the command menus: %s", type(exc).__name__)
+
+
+async def _post_stop(app: Application) -> None:
+    """Before the HTTP client closes: let check-ins already on the wire finish and be recorded."""
+    rt: Runtime | None = app.bot_data.get("runtime")
+    if rt is not None:
+        await rt.lane.stop()
 
 
 async def _post_shutdown(app: Application) -> None:

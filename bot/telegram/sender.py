@@ -147,32 +147,43 @@ class Sender:
         sent: list[Message] = []
         texts = [chunk for text in reply.texts for chunk in split_long(text)]
         for i, text in enumerate(texts):
-            last = i == len(texts) - 1
-            message = await self._deliver(
-                chat_id, text, markup_for(reply) if last else None, priority, reply_to if i == 0 else None
-            )
+            markup = markup_for(reply) if i == len(texts) - 1 else None
+            message = await self._deliver(chat_id, priority, reply_to if i == 0 else None,
+                                          self._text_call(text, markup))
             chat_id = message.chat_id  # a migration moves the rest of the reply too
             sent.append(message)
+        if reply.poll is not None:
+            question, options = reply.poll
+            sent.append(await self._deliver(chat_id, priority, None, self._poll_call(question, options)))
         return sent
 
-    async def _deliver(self, chat_id: int, text: str, markup, priority: Priority, reply_to: int | None) -> Message:
-        """One message, tried until its policy gives up."""
+    def _text_call(self, text: str, markup):
+        def call(chat_id: int, reply_to: int | None, plain: bool):
+            return self.bot.send_message(
+                chat_id=chat_id,
+                text=to_plain(text) if plain else text,
+                parse_mode=None if plain else ParseMode.HTML,
+                reply_markup=markup,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
+            )
+        return call
+
+    def _poll_call(self, question: str, options: tuple[str, ...]):
+        def call(chat_id: int, reply_to: int | None, plain: bool):
+            return self.bot.send_poll(chat_id=chat_id, question=question, options=list(options), is_anonymous=True)
+        return call
+
+    async def _deliver(self, chat_id: int, priority: Priority, reply_to: int | None, call) -> Message:
+        """One API call, tried until its policy gives up. `call(chat_id, reply_to, plain)` makes the request."""
         policy = POLICIES[priority]
         started = time.monotonic()
         backoff = policy.first_backoff
-        parse_mode: str | None = ParseMode.HTML
+        plain = False
         attempt = 0
         while True:
             attempt += 1
             try:
-                return await self.bot.send_message(
-                    chat_id=chat_id,
-                    text=text if parse_mode else to_plain(text),
-                    parse_mode=parse_mode,
-                    reply_markup=markup,
-                    reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
-                    link_preview_options=None,
-                )
+                return await call(chat_id, reply_to, plain)
             except ChatMigrated as exc:
                 new_id = exc.new_chat_id
                 log.info("chat migrated to a supergroup; re-sending there")
@@ -181,15 +192,17 @@ class Sender:
                 continue
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
+                if priority == Priority.BROADCAST:
+                    raise  # the lane pauses as a whole
             except (BadRequest, Forbidden) as exc:
                 reason = gone_reason(exc)
                 if reason is not None:
                     log.warning("chat unreachable (%s); %s message dropped", reason, priority.name.lower())
                     await self.on_gone(chat_id, reason)
                     raise Undeliverable(chat_id, reason) from exc
-                if isinstance(exc, BadRequest) and parse_mode and "parse" in exc.message.lower():
+                if isinstance(exc, BadRequest) and not plain and "parse" in exc.message.lower():
                     log.error("Telegram could not parse a message's HTML; sending it as plain text")
-                    parse_mode = None
+                    plain = True
                     continue
                 log.warning("%s message refused by Telegram: %s", priority.name.lower(), type(exc).__name__)
                 raise
@@ -197,13 +210,10 @@ class Sender:
                 wait = backoff
                 backoff = min(backoff * 2, policy.max_backoff)
                 log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
-                last_error: TelegramError = exc
-            else:  # pragma: no cover - send_message returns or raises
-                raise AssertionError("unreachable")
             elapsed = time.monotonic() - started
             if attempt >= policy.max_attempts or elapsed + wait > policy.deadline:
                 log.error("%s message given up after %d attempts", priority.name.lower(), attempt)
-                raise NetworkError("gave up retrying") from None
+                raise NetworkError("gave up retrying")
             await self._sleep(wait)
 
 

@@ -1,0 +1,49 @@
+"""Repeating jobs (PTB's JobQueue, i.e. APScheduler): the check-in tick and the responder-alert escalation."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta, timezone
+
+from telegram.ext import Application, ContextTypes
+
+from bot.checkin_jobs import due_checkins, mark_sent
+from bot.telegram.runtime import Runtime
+
+log = logging.getLogger(__name__)
+UTC = timezone.utc
+ESCALATION_CHECK_SECONDS = 30
+
+
+def schedule(app: Application, rt: Runtime) -> None:
+    app.job_queue.run_repeating(checkin_tick, interval=rt.settings.checkin_poll_seconds, first=0.5,
+                                name="checkins", job_kwargs={"max_instances": 1, "coalesce": True})
+    from bot.telegram.groups import escalation_tick
+
+    app.job_queue.run_repeating(escalation_tick, interval=ESCALATION_CHECK_SECONDS, first=5,
+                                name="alert-escalation", job_kwargs={"max_instances": 1, "coalesce": True})
+
+
+async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Queue every check-in that is due; each is recorded as sent only once Telegram has it."""
+    rt: Runtime = context.application.bot_data["runtime"]
+    now = datetime.now(UTC)
+    items = await due_checkins(rt.store, rt.brain.checkin_texts, now, rt.lane.queued_chats)
+    for item in items:
+        async def done(sent: bool, item=item) -> None:
+            if sent:
+                await mark_sent(rt.store, item, datetime.now(UTC))
+        rt.lane.submit(item.chat_id, item.reply, done)
+    if items:
+        log.info("queued %d check-ins", len(items))
+
+
+async def chat_gone(rt: Runtime, chat_id: int, reason: str) -> None:
+    """Telegram says a chat can't be reached (403, chat not found): stop writing to it, and say why."""
+    if chat_id > 0:
+        await rt.store.mark_person_inactive(chat_id, reason)
+    else:
+        await rt.store.deactivate_group(chat_id)
+
+
+def alert_cutoff(now: datetime, minutes: int) -> int:
+    return int((now - timedelta(minutes=minutes)).timestamp())

@@ -1,0 +1,141 @@
+"""The sender's retry rules, against a scripted bot: what each Telegram error means for a message and a chat."""
+import asyncio
+
+import pytest
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.reply import Button, Reply
+from bot.telegram.sender import BroadcastLane, Priority, Sender, Undeliverable, split_long
+
+
+class ScriptedBot:
+    """send_message raises the scripted errors in order, then succeeds."""
+
+    def __init__(self, *errors):
+        self.errors = list(errors)
+        self.sent = []
+
+    async def send_message(self, chat_id, text, **kw):
+        if self.errors:
+            raise self.errors.pop(0)
+        self.sent.append((chat_id, text, kw))
+
+        class Sent:
+            message_id = len(self.sent)
+
+        Sent.chat_id = chat_id
+        return Sent()
+
+
+def sender_for(bot, **kw):
+    sleeps = []
+
+    async def fake_sleep(seconds):
+        sleeps.append(seconds)
+
+    sender = Sender(bot, sleep=fake_sleep, **kw)
+    return sender, sleeps
+
+
+REPLY = Reply(texts=("hello",), buttons=((Button("More", callback="topic:naloxone"),),))
+
+
+async def test_a_crisis_reply_is_retried_through_timeouts_5xx_and_429():
+    bot = ScriptedBot(TimedOut(), NetworkError("Bad Gateway (502)"), NetworkError("Bad Gateway"), RetryAfter(3))
+    sender, sleeps = sender_for(bot)
+    await sender.send(1, REPLY, Priority.CRISIS)
+    assert len(bot.sent) == 1
+    assert sleeps[-1] == 3, "429 waits retry_after"
+
+
+async def test_a_reply_gives_up_after_a_few_attempts():
+    bot = ScriptedBot(*[NetworkError("down")] * 10)
+    sender, _ = sender_for(bot)
+    with pytest.raises(NetworkError):
+        await sender.send(1, REPLY, Priority.REPLY)
+    assert len(bot.errors) == 10 - 4
+
+
+async def test_403_marks_the_chat_gone_without_retrying():
+    gone = []
+
+    async def on_gone(chat_id, reason):
+        gone.append((chat_id, reason))
+
+    bot = ScriptedBot(Forbidden("Forbidden: bot was blocked by the user"))
+    sender, sleeps = sender_for(bot, on_gone=on_gone)
+    with pytest.raises(Undeliverable):
+        await sender.send(7, REPLY, Priority.CRISIS)
+    assert gone == [(7, "blocked")] and sleeps == []
+
+
+async def test_chat_not_found_ends_that_chat():
+    gone = []
+
+    async def on_gone(chat_id, reason):
+        gone.append(reason)
+
+    sender, _ = sender_for(ScriptedBot(BadRequest("Chat not found")), on_gone=on_gone)
+    with pytest.raises(Undeliverable):
+        await sender.send(7, REPLY)
+    assert gone == ["chat not found"]
+
+
+async def test_a_migrated_group_gets_the_message_at_its_new_id():
+    moved = []
+
+    async def on_migrate(old, new):
+        moved.append((old, new))
+
+    bot = ScriptedBot(ChatMigrated(-100999))
+    sender, _ = sender_for(bot, on_migrate=on_migrate)
+    await sender.send(-5, REPLY)
+    assert moved == [(-5, -100999)] and bot.sent[0][0] == -100999
+
+
+async def test_html_telegram_cannot_parse_is_sent_as_plain_text():
+    bot = ScriptedBot(BadRequest("Can't parse entities: unsupported start tag"))
+    sender, _ = sender_for(bot)
+    await sender.send(1, Reply(texts=("<b>bold</b> &amp; more",)), Priority.CRISIS)
+    assert bot.sent[0][1] == "bold & more" and bot.sent[0][2]["parse_mode"] is None
+
+
+def test_long_texts_are_cut_under_telegrams_limit():
+    parts = split_long(("paragraph " * 50 + "\n\n") * 20)
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+
+
+async def test_the_broadcast_lane_waits_for_urgent_messages():
+    order = []
+
+    class SlowBot(ScriptedBot):
+        async def send_message(self, chat_id, text, **kw):
+            order.append(text)
+            await asyncio.sleep(0.05)
+            return await super().send_message(chat_id, text, **kw)
+
+    sender = Sender(SlowBot())
+    lane = BroadcastLane(sender, rate=1000)
+    done = asyncio.Event()
+
+    async def on_done(sent):
+        done.set()
+
+    urgent = asyncio.create_task(sender.send(1, Reply(texts=("crisis",)), Priority.CRISIS))
+    await asyncio.sleep(0)
+    lane.submit(2, Reply(texts=("check-in",)), on_done)
+    lane.start()
+    await urgent
+    await asyncio.wait_for(done.wait(), 5)
+    await lane.stop()
+    assert order == ["crisis", "check-in"]
+
+
+async def test_the_lane_queues_a_chat_only_once():
+    lane = BroadcastLane(Sender(ScriptedBot()))
+
+    async def on_done(sent):
+        return None
+
+    assert lane.submit(5, REPLY, on_done) is True
+    assert lane.submit(5, REPLY, on_done) is False
