@@ -10,14 +10,14 @@ from pathlib import Path
 
 from bot.checkins.texts import CheckinTexts, load_checkin_texts
 from bot.contentfile import load_yaml_file
-from bot.knowledge.answers import answer_reply, no_answer_reply, topic_reply, topics_menu
+from bot.knowledge.answers import answer_reply, no_answer_reply, parse_topic_callback, topic_reply, topics_menu
 from bot.knowledge.index import Index
 from bot.knowledge.topics import Topic, load_topics
 from bot.reply import Reply
 from bot.safety.crisis import Crisis
 from bot.safety.detector import Rules, detect, load_rules
 from bot.safety.helplines import Directory, load_directory
-from bot.safety.replies import CrisisReplies, country_reply, crisis_reply, load_replies, sos_reply
+from bot.safety.replies import Replies, country_reply, crisis_reply, load_replies, sos_reply
 
 PRIVATE = "private"
 
@@ -44,7 +44,7 @@ class Person:
 class Brain:
     """The loaded content and the decisions made with it. Built once at start-up; never changes afterwards."""
 
-    def __init__(self, *, rules: Rules, directory: Directory, replies: CrisisReplies, index: Index,
+    def __init__(self, *, rules: Rules, directory: Directory, replies: Replies, index: Index,
                  topics: list[Topic], messages: dict, checkin_texts: CheckinTexts,
                  default_country: str | None = None):
         self.rules = rules
@@ -108,6 +108,7 @@ class Brain:
             in_group=person.in_group,
             bot_username=person.bot_username,
             country_known=self.country_known(person),
+            replies=self.replies,
         )
 
     # --- helplines ----------------------------------------------------------------------------------------------
@@ -122,14 +123,14 @@ class Brain:
         return self.directory.for_country(self.country_code(person))
 
     def sos(self, person: Person) -> Reply:
-        return sos_reply(self.country_of(person), self.country_known(person))
+        return sos_reply(self.country_of(person), self.country_known(person), replies=self.replies)
 
     def choose_country(self, code: str) -> Reply | None:
         """The confirmation for `/country CC`, or None when the directory has no such country."""
         code = code.strip().upper()
         if not self.directory.has(code):
             return None
-        return country_reply(self.directory.for_country(code))
+        return country_reply(self.directory.for_country(code), replies=self.replies)
 
     # --- fixed texts and browsing -----------------------------------------------------------------------------
 
@@ -139,6 +140,7 @@ class Brain:
     def topics_menu(self) -> Reply:
         return topics_menu(list(self.topics.values()))
 
-    def topic(self, topic_id: str) -> Reply | None:
-        topic = self.topics.get(topic_id)
-        return topic_reply(topic) if topic else None
+    def topic(self, callback_data: str) -> Reply | None:
+        """The topic a `topic:<id>` button names, or None for forged or stale data."""
+        topic_id = parse_topic_callback(callback_data, self.topics.keys())
+        return topic_reply(self.topics[topic_id], list(self.topics.values())) if topic_id else None

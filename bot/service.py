@@ -179,8 +179,7 @@ class Conversations:
     async def on_callback(self, user_id: int, data: str, *, private: bool) -> Reply | None:
         """A button press. Forged, stale or someone else's data gets None (the adapter answers politely)."""
         if data.startswith("topic:"):
-            topic_id = data.removeprefix("topic:")
-            return self.brain.topic(topic_id)
+            return self.brain.topic(data)
         if not private:
             return None
         if data.startswith("del:"):
