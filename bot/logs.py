@@ -33,12 +33,16 @@ class RedactSecrets(logging.Filter):
 
 
 def setup_logging(level: str, secrets: list[str]) -> None:
-    """Root logging to stderr; httpx's request lines (which contain the token) are kept below INFO."""
+    """Root logging to stderr, one line per event, with secrets redacted from every record."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiohttp.access"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    numeric = logging.getLevelName(level)
+    # httpx logs request URLs (with the token); python-telegram-bot's DEBUG lines carry whole updates (with
+    # message texts). Neither goes below these levels, whatever LOG_LEVEL says.
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.Updater", "aiohttp.access", "tornado.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, numeric))
+    logging.getLogger("telegram").setLevel(max(logging.INFO, numeric))

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
+from telegram.request import BaseRequest
 
 BOT_ID = 700000001
 BOT_USERNAME = "RecoveryTestBot"
@@ -23,6 +24,7 @@ class Call:
     method: str
     params: dict
     at: float
+    ok: bool = True  # False when the server answered it with a scripted failure
 
 
 @dataclass
@@ -111,9 +113,9 @@ class FakeBotApi:
 
     async def wait_for_message(self, chat_id: int, contains: str = "", timeout: float = 10.0,
                                after: int = 0) -> Call:
-        """The first sendMessage to chat_id (from call number `after` on) whose text contains `contains`."""
+        """The first delivered sendMessage to chat_id (from call number `after` on) containing `contains`."""
         return await self.wait_for(
-            lambda c: c.method == "sendMessage" and str(c.params.get("chat_id")) == str(chat_id)
+            lambda c: c.method == "sendMessage" and c.ok and str(c.params.get("chat_id")) == str(chat_id)
             and contains.lower() in c.params.get("text", "").lower() and self.calls.index(c) >= after,
             timeout,
         )
@@ -121,38 +123,32 @@ class FakeBotApi:
     # --- HTTP ---------------------------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
-        params = await self._params(request)
-        if method != "getUpdates":
-            self.calls.append(Call(method, params, time.monotonic()))
-            self._new_call.set()
+        status, body = await self.answer(request.match_info["method"], await self._params(request))
+        return web.json_response(body, status=status)
+
+    async def answer(self, method: str, params: dict) -> tuple[int, dict]:
+        """Record the call and answer it (a scripted failure first, if one is queued): (HTTP status, body)."""
         failures = self._failures.get(method)
-        if failures:
-            failure = failures.pop(0)
+        failure = failures.pop(0) if failures else None
+        if method != "getUpdates":
+            self.calls.append(Call(method, params, time.monotonic(), ok=failure is None))
+            self._new_call.set()
+        if failure is not None:
             body = {"ok": False, "error_code": failure.status, "description": failure.description}
             if failure.parameters:
                 body["parameters"] = failure.parameters
-            return web.json_response(body, status=failure.status)
+            return failure.status, body
         handler = getattr(self, f"_m_{method}", None)
         result = await handler(params) if handler else True
-        return web.json_response({"ok": True, "result": result})
+        return 200, {"ok": True, "result": result}
 
     @staticmethod
     async def _params(request: web.Request) -> dict:
         if request.content_type == "application/json":
             return await request.json()
-        form = await request.post()
-        params = {}
-        for key, value in form.items():
-            if isinstance(value, str) and value[:1] in "{[":
-                try:
-                    value = json.loads(value)
-                except ValueError:
-                    pass
-            params[key] = value
-        return params
+        return decode_form(dict(await request.post()))
 
     # --- methods ------------------------------------------------------------------------------------------------
 
@@ -230,6 +226,43 @@ class FakeBotApi:
         chat.setdefault("accent_color_id", 0)
         chat.setdefault("max_reaction_count", 11)
         return chat
+
+
+def decode_form(form: dict) -> dict:
+    """Form values as python-telegram-bot sends them: objects (reply_markup, scope...) are JSON-encoded."""
+    params = {}
+    for key, value in form.items():
+        if isinstance(value, str) and value[:1] in "{[":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        params[key] = value
+    return params
+
+
+class InProcessRequest(BaseRequest):
+    """A python-telegram-bot request backend that answers from a FakeBotApi without any socket: for the fuzz
+    test, which pushes thousands of updates through the real Application."""
+
+    def __init__(self, api: FakeBotApi):
+        self.api = api
+
+    @property
+    def read_timeout(self):
+        return 5.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(self, url, method, request_data=None, read_timeout=None, write_timeout=None,
+                         connect_timeout=None, pool_timeout=None):
+        params = decode_form(request_data.json_parameters) if request_data else {}
+        status, body = await self.api.answer(url.rsplit("/", 1)[1], params)
+        return status, json.dumps(body).encode()
 
 
 _update_ids = itertools.count(1)

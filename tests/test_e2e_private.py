@@ -76,8 +76,10 @@ async def test_bad_input_never_stops_the_bot(running_bot):
     assert call is not None
     texts = api.sent_texts(PERSON)
     assert not any("Traceback" in t or "Error" in t for t in texts)
-    answered = [c for c in api.calls_to("answerCallbackQuery")]
+    await api.wait_for(lambda c: len(api.calls_to("answerCallbackQuery")) >= 4)
+    answered = api.calls_to("answerCallbackQuery")
     assert len(answered) == 4, "every forged button press is answered politely"
+    assert all("expired" in c.params.get("text", "") for c in answered)
 
 
 async def test_a_sticker_gets_a_short_hint(running_bot):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
+from telegram.request import BaseRequest
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, MessageHandler,
                           filters)
 
@@ -42,10 +43,13 @@ PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
 
 
-def build_application(settings: Settings, brain: Brain) -> Application:
+def build_application(settings: Settings, brain: Brain, request: BaseRequest | None = None) -> Application:
     """An Application that talks to `settings.base_url`, answers updates concurrently, and sets itself up in
-    post_init (store, sender, commands, the check-in job) so that start-up happens inside the running loop."""
-    app = (
+    post_init (store, sender, commands, the check-in job) so that start-up happens inside the running loop.
+
+    `request` replaces the HTTP backend (the fuzz test answers in-process); production leaves it None.
+    """
+    builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
@@ -53,8 +57,10 @@ def build_application(settings: Settings, brain: Brain) -> Application:
         .post_init(lambda application: _post_init(application, settings, brain))
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
     add_handlers(app)
     return app
 
