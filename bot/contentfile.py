@@ -68,7 +68,7 @@ def load_yaml_text(text: str, path: str, line_offset: int = 0):
         line = (mark.line + 1 if mark else 1) + line_offset
         raise ContentError(Problem(path, line, f"not valid YAML: {getattr(exc, 'problem', exc)}")) from exc
     except ValueError as exc:  # PyYAML raises this for impossible dates such as 2026-13-45
-        raise ContentError(Problem(path, 1 + line_offset, f"not a valid value: {exc}")) from exc
+        raise ContentError(Problem(path, 1 + line_offset, f"not valid YAML: impossible value ({exc})")) from exc
     if line_offset:
         _shift_lines(data, line_offset)
     return data

@@ -1,8 +1,8 @@
 """Hostile input: thousands of generated updates through the real Application. No handler may raise.
 
-The normal suite throws FUZZ_UPDATES updates (default 2,000, ten per example). The longer run:
+The normal suite throws FUZZ_UPDATES updates (default 10,000, ten per example). The longer run:
 
-    FUZZ_UPDATES=20000 python -m pytest tests/test_fuzz_updates.py
+    FUZZ_UPDATES=100000 python -m pytest tests/test_fuzz_updates.py
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from bot.config import CONTENT_DIR, Settings
 from tests.fakebotapi import BOT_ID, BOT_USERNAME, FakeBotApi, InProcessRequest
 
 UPDATES_PER_EXAMPLE = 10
-EXAMPLES = max(1, int(os.environ.get("FUZZ_UPDATES", "2000")) // UPDATES_PER_EXAMPLE)
+EXAMPLES = max(1, int(os.environ.get("FUZZ_UPDATES", "10000")) // UPDATES_PER_EXAMPLE)
 COMMANDS = ["start", "help", "topics", "sos", "crisis", "country", "checkin", "timezone", "sober", "mydata",
             "deletemydata", "privacy", "stats", "groupsettings", "groupcheckin", "responders", "nosuch"]
 CALLBACK_PREFIXES = ["topic:", "ci:", "ci:good:", "cit:", "ciz:", "sober:", "del:yes:", "del:no:", "ack:", ""]

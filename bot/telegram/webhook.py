@@ -67,7 +67,11 @@ def webhook_app(app: Application, settings: Settings) -> tornado.web.Application
 
 
 async def serve_webhook(app: Application, settings: Settings, stop: asyncio.Event) -> None:
-    async with app:
+    """The same life cycle as run_polling (including post_init, post_stop, post_shutdown), fed by tornado."""
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
         await app.bot.set_webhook(settings.webhook_url, secret_token=settings.webhook_secret,
                                   allowed_updates=ALLOWED_UPDATES)
         server = webhook_app(app, settings).listen(settings.port, address="0.0.0.0")
@@ -78,6 +82,12 @@ async def serve_webhook(app: Application, settings: Settings, stop: asyncio.Even
         finally:
             server.stop()
             await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
 
 
 def run_webhook(app: Application, settings: Settings) -> None:
