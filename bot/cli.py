@@ -12,6 +12,7 @@ from bot.config import CONTENT_DIR, ConfigError, Settings, load_settings
 from bot.contentfile import ContentError, Problem
 from bot.reply import Reply, plain_reply
 from bot.respond import Brain, Person
+from bot.safety.helplines import normalize_code
 
 log = logging.getLogger("bot")
 
@@ -58,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(known_countries=known_countries())
         if command == "run":
             return run(settings)
+        if command == "backup":
+            return asyncio.run(backup(settings, Path(args.path)))
         brain = Brain.load(settings.content_dir, settings.default_country)
         country = country_option(brain, getattr(args, "country", None))
     except ConfigError as exc:
@@ -66,19 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"{exc.problem} (run: python bot.py check-content)", 1)
     if command == "ask":
         return ask(brain, args.text, country, as_json=args.json)
-    if command == "console":
-        return asyncio.run(console(brain, country))
-    if command == "backup":
-        return asyncio.run(backup(settings, Path(args.path)))
-    return fail(f"unknown command {command}")
+    return asyncio.run(console(brain, country))
 
 
 def country_option(brain: Brain, code: str | None) -> str | None:
     if code is None:
         return None
-    if not brain.directory.has(code.upper()):
+    if not brain.directory.has(code):
         raise ConfigError(f"--country {code!r} is not in the helpline directory ({', '.join(brain.directory.codes())})")
-    return code.upper()
+    return normalize_code(code)
 
 
 # --- check-content --------------------------------------------------------------------------------------------
