@@ -75,5 +75,31 @@ async def test_a_group_checkin_post_arrives_and_follows_a_migration(running_bot,
     api.fail_next("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
                   parameters={"migrate_to_chat_id": new_id})
     await bot.say(message_update(group_chat(GROUP), "/sos", user(admin)), chat_id=new_id)
-    assert await bot.runtime.store.get_group(new_id) is not None
+    moved = await bot.runtime.store.get_group(new_id)
+    assert moved is not None and moved.checkin_time == f"{target:%H:%M}"
     assert await bot.runtime.store.get_group(GROUP) is None
+    now = int(datetime.now(timezone.utc).timestamp())
+    seen = len(api.calls)
+    # As if the next day's post were due now (today's already went, and a day never gets two):
+    await bot.runtime.store.advance_group_checkin(new_id, moved.checkin_next_utc, now - 1, "2000-01-01", None)
+    next_post = await api.wait_for_message(new_id, "", after=seen, timeout=10)
+    assert str(next_post.params["chat_id"]) == str(new_id), "the next post goes to the new id"
+
+
+async def test_a_channel_takes_admin_commands_as_posts_and_gets_the_daily_post(running_bot, fake_api):
+    channel = {"id": -1003300330033, "type": "channel", "title": "Daily Recovery"}
+    fake_api.chats[channel["id"]] = {"type": "channel", "title": "Daily Recovery"}
+    call = await running_bot.say(message_update(channel, "/groupsettings country US", None), chat_id=channel["id"])
+    assert "US" in call.params["text"]
+    target = datetime.now(timezone.utc) + timedelta(minutes=5)
+    await running_bot.say(message_update(channel, f"/groupcheckin {target:%H:%M} UTC", None),
+                          chat_id=channel["id"], reply_contains="daily check-in")
+    group = await running_bot.runtime.store.get_group(channel["id"])
+    assert group.chat_type == "channel" and group.checkin_time == f"{target:%H:%M}"
+    await running_bot.runtime.store.set_group_checkin(channel["id"], group.checkin_time, "UTC",
+                                                      int(datetime.now(timezone.utc).timestamp()) - 1)
+    post = await fake_api.wait_for(lambda c: c.method == "sendMessage" and c.ok
+                                   and str(c.params["chat_id"]) == str(channel["id"])
+                                   and "daily check-in" not in c.params["text"]
+                                   and "settings" not in c.params["text"].lower(), timeout=10)
+    assert "ci:" not in str(post.params.get("reply_markup"))
