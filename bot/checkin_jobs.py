@@ -6,6 +6,7 @@ one duplicate for that person, never a miss; and a local day already marked is n
 """
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
@@ -52,7 +53,7 @@ def _plan(row, now: datetime) -> tuple[str, int, date | None]:
     return "send", following, day
 
 
-async def due_checkins(store: Store, texts: CheckinTexts, now: datetime, busy: set[int],
+async def due_checkins(store: Store, texts: CheckinTexts, now: datetime, busy: Container[int],
                        limit: int = BATCH) -> list[DueCheckin]:
     """Personal and group check-ins due at `now`, minus chats already queued (`busy`). Late ones are moved on."""
     found: list[DueCheckin] = []

@@ -41,6 +41,7 @@ class FakeBotApi:
     chat_members: dict = field(default_factory=dict)  # (chat_id, user_id) -> status
     chats: dict = field(default_factory=dict)  # chat_id -> chat dict (type, title)
     can_read_all_group_messages: bool = False
+    send_delay: float = 0.0  # seconds each sendMessage takes, like a slow network
 
     def __post_init__(self):
         self._updates: list[dict] = []
@@ -189,6 +190,8 @@ class FakeBotApi:
         return message
 
     async def _m_sendMessage(self, params):
+        if self.send_delay:
+            await asyncio.sleep(self.send_delay)
         return self._message(params, text=params.get("text", ""))
 
     async def _m_sendPoll(self, params):

@@ -103,3 +103,18 @@ async def test_a_channel_takes_admin_commands_as_posts_and_gets_the_daily_post(r
                                    and "daily check-in" not in c.params["text"]
                                    and "settings" not in c.params["text"].lower(), timeout=10)
     assert "ci:" not in str(post.params.get("reply_markup"))
+
+
+async def test_many_due_at_once_each_get_exactly_one(restartable, fake_api):
+    """Ticks every 0.2 s over a slow network while 150 check-ins drain: nobody is queued twice."""
+    bot = await restartable(checkin_poll_seconds=0.2)
+    fake_api.send_delay = 0.05
+    now = datetime.now(timezone.utc)
+    for person in range(1, 151):
+        await bot.runtime.store.set_checkin(person, f"{now:%H:%M}", "UTC", int(now.timestamp()) - 1)
+    await fake_api.wait_for(lambda c: len({c.params["chat_id"] for c in fake_api.calls if is_checkin(c, c.params.get(
+        "chat_id"))}) >= 150, timeout=60)
+    await asyncio.sleep(1)
+    sent = [c.params["chat_id"] for c in fake_api.calls if is_checkin(c, c.params.get("chat_id"))]
+    assert sorted(set(sent)) == sorted(str(p) for p in range(1, 151))
+    assert len(sent) == 150, "nobody gets a second check-in"

@@ -23,15 +23,40 @@ def schedule(app: Application, rt: Runtime) -> None:
                                 name="alert-escalation", job_kwargs={"max_instances": 1, "coalesce": True})
 
 
+class RecentlySent:
+    """Chats whose check-in was recorded as sent during this tick or the one before.
+
+    A tick's due query can read a row just before that row's send is recorded; without this, the stale row
+    would be queued again once the chat leaves the lane. Two generations cover any overlap of one tick.
+    """
+
+    def __init__(self, queued: set[int]):
+        self.queued = queued
+        self.current: set[int] = set()
+        self.previous: set[int] = set()
+
+    def add(self, chat_id: int) -> None:
+        self.current.add(chat_id)
+
+    def rotate(self) -> None:
+        self.previous, self.current = self.current, set()
+
+    def __contains__(self, chat_id: int) -> bool:
+        return chat_id in self.queued or chat_id in self.current or chat_id in self.previous
+
+
 async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queue every check-in that is due; each is recorded as sent only once Telegram has it."""
     rt: Runtime = context.application.bot_data["runtime"]
+    busy: RecentlySent = rt.extras.setdefault("recently_sent", RecentlySent(rt.lane.queued_chats))
+    busy.rotate()
     now = datetime.now(UTC)
-    items = await due_checkins(rt.store, rt.brain.checkin_texts, now, rt.lane.queued_chats)
+    items = await due_checkins(rt.store, rt.brain.checkin_texts, now, busy)
     for item in items:
         async def done(sent: bool, item=item) -> None:
             if sent:
                 await mark_sent(rt.store, item, datetime.now(UTC))
+                busy.add(item.chat_id)
         rt.lane.submit(item.chat_id, item.reply, done)
     if items:
         log.info("queued %d check-ins", len(items))

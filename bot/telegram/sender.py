@@ -316,8 +316,11 @@ class BroadcastLane:
             log.warning("check-in not delivered: %s", type(exc).__name__)
         finally:
             self._slots.release()
-            self.queued_chats.discard(job.chat_id)
             try:
                 await job.on_done(sent)
             except Exception:  # a bookkeeping error must not stop the lane
                 log.exception("broadcast bookkeeping failed")
+            finally:
+                # Only after on_done has recorded the send: until then the chat's row still looks due, and a tick
+                # in between would queue it a second time.
+                self.queued_chats.discard(job.chat_id)
