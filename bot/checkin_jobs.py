@@ -59,28 +59,34 @@ async def due_checkins(store: Store, texts: CheckinTexts, now: datetime, busy: C
     found: list[DueCheckin] = []
     now_epoch = _epoch(now)
     for row in await store.due_people(now_epoch, limit):
-        if row.user_id in busy:
-            continue
-        action, following, day = _plan(row, now)
-        if action == "skip":
-            await store.advance_person_checkin(row.user_id, row.checkin_next_utc, following, None, None)
-            continue
-        index, prompt = pick_prompt(texts, day, row.prompt_index)
-        days = sober_days(date.fromisoformat(row.sober_since), day) if row.sober_since else None
-        found.append(DueCheckin(row.user_id, False, row.checkin_next_utc, following, day.isoformat(), index,
-                                checkin_message(texts, days, prompt, day)))
+        plan = await _plan_or_move_on(store.advance_person_checkin, row, row.user_id, now, busy)
+        if plan is not None:
+            following, day = plan
+            index, prompt = pick_prompt(texts, day, row.prompt_index)
+            days = sober_days(date.fromisoformat(row.sober_since), day) if row.sober_since else None
+            found.append(DueCheckin(row.user_id, False, row.checkin_next_utc, following, day.isoformat(), index,
+                                    checkin_message(texts, days, prompt, day)))
     for row in await store.due_groups(now_epoch, limit):
-        if row.chat_id in busy:
-            continue
-        action, following, day = _plan(row, now)
-        if action == "skip":
-            await store.advance_group_checkin(row.chat_id, row.checkin_next_utc, following, None, None)
-            continue
-        index, reply = group_checkin_message(texts, day, row.prompt_index)
-        if row.poll:
-            reply = Reply(texts=reply.texts, poll=("How are you today?", ("Good", "Okay", "Struggling")))
-        found.append(DueCheckin(row.chat_id, True, row.checkin_next_utc, following, day.isoformat(), index, reply))
+        plan = await _plan_or_move_on(store.advance_group_checkin, row, row.chat_id, now, busy)
+        if plan is not None:
+            following, day = plan
+            index, reply = group_checkin_message(texts, day, row.prompt_index)
+            if row.poll:
+                reply = Reply(texts=reply.texts, poll=("How are you today?", ("Good", "Okay", "Struggling")))
+            found.append(DueCheckin(row.chat_id, True, row.checkin_next_utc, following, day.isoformat(), index,
+                                    reply))
     return found
+
+
+async def _plan_or_move_on(advance, row, chat_id: int, now: datetime, busy: Container[int]):
+    """(next due, local day) for a row to send now; None when it is queued already or was moved on instead."""
+    if chat_id in busy:
+        return None
+    action, following, day = _plan(row, now)
+    if action == "skip":
+        await advance(chat_id, row.checkin_next_utc, following, None, None)
+        return None
+    return following, day
 
 
 async def mark_sent(store: Store, item: DueCheckin, now: datetime) -> None:

@@ -74,6 +74,8 @@ PERSON_COLUMNS = ", ".join(f.name for f in fields(PersonRow))
 GROUP_COLUMNS = ", ".join(f.name for f in fields(GroupRow))
 ALERT_COLUMNS = ", ".join(f.name for f in fields(Alert))
 GROUP_SETTINGS = ("country", "welcome", "poll")
+# The two tables with a daily schedule: their key column, columns and row type (table names are never input).
+SCHEDULED = {"people": ("user_id", PERSON_COLUMNS, PersonRow), "groups": ("chat_id", GROUP_COLUMNS, GroupRow)}
 
 
 def _now_text() -> str:
@@ -207,20 +209,29 @@ class Store:
 
     async def due_people(self, now_utc: int, limit: int) -> list[PersonRow]:
         """Opted-in, active people whose check-in is due, oldest first (uses the partial index people_due)."""
-        rows = await self._all(
-            f"SELECT {PERSON_COLUMNS} FROM people WHERE checkin_next_utc IS NOT NULL AND active = 1 "
-            "AND checkin_next_utc <= ? ORDER BY checkin_next_utc LIMIT ?",
-            (now_utc, limit),
-        )
-        return [PersonRow(*row) for row in rows]
+        return await self._due("people", now_utc, limit)
 
     async def advance_person_checkin(self, user_id: int, expected_next: int, new_next: int,
                                      last_day: str | None, prompt_index: int | None) -> bool:
         """Move a check-in to its next due moment, only if nobody moved it meanwhile. True if this call did."""
+        return await self._advance("people", user_id, expected_next, new_next, last_day, prompt_index)
+
+    async def _due(self, table: str, now_utc: int, limit: int) -> list:
+        _, columns, row_type = SCHEDULED[table]
+        rows = await self._all(
+            f"SELECT {columns} FROM {table} WHERE checkin_next_utc IS NOT NULL AND active = 1 "
+            "AND checkin_next_utc <= ? ORDER BY checkin_next_utc LIMIT ?",
+            (now_utc, limit),
+        )
+        return [row_type(*row) for row in rows]
+
+    async def _advance(self, table: str, chat_id: int, expected_next: int, new_next: int, last_day: str | None,
+                       prompt_index: int | None) -> bool:
+        key, _, _ = SCHEDULED[table]
         changed = await self._write(
-            "UPDATE people SET checkin_next_utc = ?, checkin_last_day = COALESCE(?, checkin_last_day), "
-            "prompt_index = COALESCE(?, prompt_index) WHERE user_id = ? AND checkin_next_utc = ?",
-            (new_next, last_day, prompt_index, user_id, expected_next),
+            f"UPDATE {table} SET checkin_next_utc = ?, checkin_last_day = COALESCE(?, checkin_last_day), "
+            f"prompt_index = COALESCE(?, prompt_index) WHERE {key} = ? AND checkin_next_utc = ?",
+            (new_next, last_day, prompt_index, chat_id, expected_next),
         )
         return changed == 1
 
@@ -326,21 +337,12 @@ class Store:
         )
 
     async def due_groups(self, now_utc: int, limit: int) -> list[GroupRow]:
-        rows = await self._all(
-            f"SELECT {GROUP_COLUMNS} FROM groups WHERE checkin_next_utc IS NOT NULL AND active = 1 "
-            "AND checkin_next_utc <= ? ORDER BY checkin_next_utc LIMIT ?",
-            (now_utc, limit),
-        )
-        return [GroupRow(*row) for row in rows]
+        """Active groups and channels whose daily post is due, oldest first (partial index groups_due)."""
+        return await self._due("groups", now_utc, limit)
 
     async def advance_group_checkin(self, chat_id: int, expected_next: int, new_next: int,
                                     last_day: str | None, prompt_index: int | None) -> bool:
-        changed = await self._write(
-            "UPDATE groups SET checkin_next_utc = ?, checkin_last_day = COALESCE(?, checkin_last_day), "
-            "prompt_index = COALESCE(?, prompt_index) WHERE chat_id = ? AND checkin_next_utc = ?",
-            (new_next, last_day, prompt_index, chat_id, expected_next),
-        )
-        return changed == 1
+        return await self._advance("groups", chat_id, expected_next, new_next, last_day, prompt_index)
 
     async def migrate_group(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its settings and responders move to the new id."""

@@ -171,22 +171,7 @@ def _check_gaps(node) -> None:
 def _emit_word(word: str, prefix: bool) -> str:
     """A word as regex: a doubled letter may be written once or twice ("kill" also matches "kil"), an apostrophe may
     be left out ("don't" also matches "dont"), and "word*" matches any ending."""
-    out = []
-    i = 0
-    while i < len(word):
-        c = word[i]
-        if c == "'":
-            out.append("'?")
-            i += 1
-        elif c.isalpha() and i + 1 < len(word) and word[i + 1] == c:
-            out.append(c + "{1,2}")
-            i += 2
-        else:
-            out.append(re.escape(c))
-            i += 1
-    if prefix:
-        out.append("[a-z']*")
-    return "".join(out)
+    return "".join(_word_tokens(word, prefix))
 
 
 def _word_key(word: str, prefix: bool) -> tuple[str, tuple[tuple[str, bool], ...]] | None:
