@@ -132,15 +132,21 @@ class Conversations:
         return reply
 
     async def cmd_mydata(self, user_id: int, args: str) -> Reply:
+        """Every stored field about the person, in every table, in words."""
         row = await self.store.get_person(user_id)
         if row is None:
             return Reply(texts=("I store nothing about you. (/start would store only that you started me.)",))
-        lines = [f"<b>Everything I store about you</b> (user id {row.user_id}):"]
+        lines = [f"<b>Everything I store about you</b> (Telegram user id {row.user_id}):"]
         for name, value in vars(row).items():
-            if name != "user_id":
-                lines.append(f"• {name}: {html.escape(str(value)) if value is not None else '-'}")
+            if name in MYDATA_LABELS:
+                lines.append(f"• {MYDATA_LABELS[name]}: {html.escape(shown(name, value))}")
         answers = await self.store.answers_for(user_id)
         lines.append(f"• check-in answers: {', '.join(f'{d} {a}' for d, a in answers) if answers else '-'}")
+        groups = await self.store.responder_entries(user_id)
+        lines.append(f"• peer responder in {len(groups)} group(s)" + (f" (group ids {', '.join(str(g.chat_id) for g in groups)})"
+                                                                     if groups else ""))
+        alerts = await self.store.alerts_about(user_id)
+        lines.append(f"• responder alerts naming you (kept for a day): {len(alerts)}")
         lines.append("\nThe texts of your messages are never stored. /deletemydata removes all of this.")
         return Reply(texts=("\n".join(lines),))
 
@@ -197,6 +203,25 @@ class Conversations:
         self.checkins.forget(user_id)
         return Reply(texts=("Done: everything I stored about you has been deleted. If you write to me again, "
                             "I start from nothing.",))
+
+
+MYDATA_LABELS = {
+    "country": "country for helplines", "timezone": "time zone", "checkin_time": "daily check-in time",
+    "checkin_next_utc": "next check-in (UTC)", "checkin_last_day": "last check-in sent for",
+    "prompt_index": "last check-in question used (number)", "sober_since": "sober since",
+    "active": "reachable", "inactive_reason": "why not reachable", "created_at": "first used the bot",
+}
+
+
+def shown(name: str, value) -> str:
+    """A stored value as a person reads it."""
+    if value is None:
+        return "-"
+    if name == "checkin_next_utc":
+        return datetime.fromtimestamp(value, timezone.utc).strftime("%Y-%m-%d %H:%M")
+    if name == "active":
+        return "yes" if value else "no (Telegram said the chat is blocked or gone)"
+    return str(value)
 
 
 COMMANDS: dict[str, Handler] = {

@@ -370,6 +370,20 @@ class Store:
     async def remove_responder(self, chat_id: int, user_id: int) -> bool:
         return await self._write("DELETE FROM responders WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)) == 1
 
+    async def responder_entries(self, user_id: int) -> list[Responder]:
+        """The groups where this person is a peer responder (for /mydata)."""
+        rows = await self._all("SELECT chat_id, user_id, name FROM responders WHERE user_id = ?", (user_id,))
+        return [Responder(*row) for row in rows]
+
+    async def alerts_about(self, user_id: int) -> list[Alert]:
+        """Alerts (kept for a day) that name this person as writer, acknowledger or recipient (for /mydata)."""
+        rows = await self._all(
+            f"SELECT {ALERT_COLUMNS} FROM alerts WHERE author_id = ? OR acknowledged_by = ? OR alert_id IN "
+            "(SELECT alert_id FROM alert_messages WHERE user_id = ?)",
+            (user_id, user_id, user_id),
+        )
+        return [Alert(*row) for row in rows]
+
     async def responders(self, chat_id: int) -> list[Responder]:
         rows = await self._all("SELECT chat_id, user_id, name FROM responders WHERE chat_id = ? ORDER BY name",
                                (chat_id,))
