@@ -57,3 +57,14 @@ def test_a_repeat_within_minutes_is_a_short_reminder_unless_more_urgent(brain):
     assert len(plain_reply(again)) < len(plain_reply(first))
     worse = brain.respond("I took the whole bottle of pills", Person(country="GB", recent_crisis=memory.recent(1)))
     assert "999" in plain_reply(worse) and len(plain_reply(worse)) > len(plain_reply(again))
+
+
+def test_a_less_certain_answer_says_it_is_only_the_closest_guidance(brain):
+    from bot.knowledge.answers import answer_reply
+    from bot.knowledge.index import Answer
+
+    topic = brain.topics["naloxone"]
+    assert "not sure this is what you asked" in answer_reply(Answer(topic, 0.6)).texts[0]
+    assert "not sure" not in answer_reply(Answer(topic, 0.95)).texts[0]
+    sure = brain.respond("what is naloxone", Person())
+    assert sure.answer.score >= 0.8 and "not sure" not in sure.texts[0]

@@ -23,6 +23,11 @@ NO_ANSWER = (
     "If you'd like to talk it through with a person, a local drug service or your GP can help, "
     "and /sos shows helplines for your country.",
 )
+# Below this confidence an answer is offered as "the closest guidance I have", not as the answer: a guess that
+# sounds sure is one of the two ways chatbots fail people here.
+SURE = 0.8
+HEDGE = ("<i>I'm not sure this is what you asked. This is the closest guidance I have; if it doesn't fit, "
+         "try /topics or ask in other words.</i>")
 MENU_INTRO = "<b>Guidance topics</b>\nChoose one to read it. You can also just ask me a question."
 
 _catalogue: dict[str, Topic] | None = None
@@ -82,10 +87,16 @@ def _related_buttons(related: Sequence[Topic]) -> tuple[tuple[Button, ...], ...]
 
 
 def answer_reply(answer: Answer) -> Reply:
-    """A guidance answer: the topic's title in bold, its body, its sources, and buttons for related topics."""
+    """A guidance answer: the topic's title in bold, its body, its sources, and buttons for related topics.
+
+    A less certain match says so first (see SURE), so a near miss is never presented as the answer.
+    """
     topic = answer.topic
+    text = _topic_text(topic)
+    if answer.score < SURE:
+        text = f"{HEDGE}\n\n{text}"
     return Reply(
-        texts=(_topic_text(topic),),
+        texts=(text,),
         buttons=_related_buttons(answer.related),
         answer=AnswerRef(topic.id, topic.title, answer.score),
     )
