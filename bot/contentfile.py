@@ -93,3 +93,21 @@ def load_yaml_file(path: Path):
 def line_of(node) -> int:
     """The line a loaded node started on, or 1 for scalars (which carry none)."""
     return getattr(node, "line", 1)
+
+
+class ProblemReport:
+    """Collects the problems of one content file, each at the line of the node it concerns."""
+
+    def __init__(self, path: Path | str):
+        self.path = str(path)
+        self.problems: list[Problem] = []
+
+    def add(self, node, message: str) -> None:
+        self.problems.append(Problem(self.path, line_of(node), message))
+
+
+def value_or_raise(value, problems: list[Problem]):
+    """The loaded value, or ContentError with the first problem: broken content stops start-up, never half-works."""
+    if problems:
+        raise ContentError(problems[0])
+    return value

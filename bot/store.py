@@ -257,17 +257,21 @@ class Store:
 
     async def delete_person(self, user_id: int) -> None:
         """Every row about this person, in every table, in one transaction."""
+        await self._transaction([(sql, (user_id,)) for sql in (
+            "DELETE FROM checkin_answers WHERE user_id = ?",
+            "DELETE FROM responders WHERE user_id = ?",
+            "DELETE FROM alert_messages WHERE user_id = ?",
+            "UPDATE alerts SET author_id = NULL WHERE author_id = ?",
+            "UPDATE alerts SET acknowledged_by = 0 WHERE acknowledged_by = ?",
+            "DELETE FROM people WHERE user_id = ?",
+        )])
+
+    async def _transaction(self, statements: list[tuple[str, tuple]]) -> None:
+        """Run statements all or nothing."""
         await self._conn.execute("BEGIN")
         try:
-            for sql in (
-                "DELETE FROM checkin_answers WHERE user_id = ?",
-                "DELETE FROM responders WHERE user_id = ?",
-                "DELETE FROM alert_messages WHERE user_id = ?",
-                "UPDATE alerts SET author_id = NULL WHERE author_id = ?",
-                "UPDATE alerts SET acknowledged_by = 0 WHERE acknowledged_by = ?",
-                "DELETE FROM people WHERE user_id = ?",
-            ):
-                await self._conn.execute(sql, (user_id,))
+            for sql, params in statements:
+                await self._conn.execute(sql, params)
             await self._conn.execute("COMMIT")
         except BaseException:
             await self._conn.execute("ROLLBACK")
@@ -346,17 +350,12 @@ class Store:
 
     async def migrate_group(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its settings and responders move to the new id."""
-        await self._conn.execute("BEGIN")
-        try:
-            await self._conn.execute("DELETE FROM groups WHERE chat_id = ? AND EXISTS "
-                                     "(SELECT 1 FROM groups WHERE chat_id = ?)", (new_id, old_id))
-            await self._conn.execute("UPDATE groups SET chat_id = ?, chat_type = 'supergroup' WHERE chat_id = ?",
-                                     (new_id, old_id))
-            await self._conn.execute("UPDATE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
-            await self._conn.execute("COMMIT")
-        except BaseException:
-            await self._conn.execute("ROLLBACK")
-            raise
+        await self._transaction([
+            ("DELETE FROM groups WHERE chat_id = ? AND EXISTS (SELECT 1 FROM groups WHERE chat_id = ?)",
+             (new_id, old_id)),
+            ("UPDATE groups SET chat_id = ?, chat_type = 'supergroup' WHERE chat_id = ?", (new_id, old_id)),
+            ("UPDATE alerts SET chat_id = ? WHERE chat_id = ?", (new_id, old_id)),
+        ])
 
     # --- responders and alerts --------------------------------------------------------------------------------
 

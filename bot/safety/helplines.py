@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from bot.contentfile import ContentError, Problem, line_of, load_yaml_file
+from bot.contentfile import ContentError, Problem, ProblemReport, load_yaml_file, value_or_raise
 from bot.reply import Button
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "helplines.yaml"
@@ -107,10 +107,7 @@ def normalize_code(code: str | None) -> str:
 def load_directory(path: Path | str = DEFAULT_PATH) -> Directory:
     """Read and check the directory; raises ContentError on the first problem, so a bad file stops start-up
     instead of giving a person in danger a broken number."""
-    directory, problems = _read(Path(path))
-    if problems:
-        raise ContentError(problems[0])
-    return directory
+    return value_or_raise(*_read(Path(path)))
 
 
 def validate_directory(path: Path | str = DEFAULT_PATH) -> list[Problem]:
@@ -124,15 +121,8 @@ def default_directory() -> Directory:
     return load_directory(DEFAULT_PATH)
 
 
-class _Report:
+class _Report(ProblemReport):
     """Collects problems for one file, so the parsing functions stay short."""
-
-    def __init__(self, path: Path):
-        self.path = str(path)
-        self.problems: list[Problem] = []
-
-    def add(self, node, message: str) -> None:
-        self.problems.append(Problem(self.path, line_of(node), message))
 
     def text(self, node: dict, key: str, *, required: bool = True) -> str | None:
         """A non-empty string field. Numbers must be quoted: YAML reads 000 as 0 and 0800 as octal-ish noise."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from bot.contentfile import ContentError, Problem, line_of, load_yaml_file
+from bot.contentfile import ContentError, Problem, ProblemReport, load_yaml_file, value_or_raise
 from bot.reply import Button, CrisisRef, Reply
 from bot.safety.crisis import CATEGORIES, CRISIS, EMERGENCY, Crisis
 from bot.safety.helplines import (
@@ -242,10 +242,7 @@ def _escape_text(text: str) -> str:
 
 def load_replies(path: Path | str = DEFAULT_PATH) -> Replies:
     """Read and check the wording; raises ContentError on the first problem so bad wording stops start-up."""
-    replies, problems = _read(Path(path))
-    if problems:
-        raise ContentError(problems[0])
-    return replies
+    return value_or_raise(*_read(Path(path)))
 
 
 def validate_replies(path: Path | str = DEFAULT_PATH) -> list[Problem]:
@@ -259,15 +256,8 @@ def default_replies() -> Replies:
     return load_replies(DEFAULT_PATH)
 
 
-class _Checker:
+class _Checker(ProblemReport):
     """Reads templates out of the YAML and checks each one, collecting problems with their lines."""
-
-    def __init__(self, path: Path):
-        self.path = str(path)
-        self.problems: list[Problem] = []
-
-    def add(self, node, message: str) -> None:
-        self.problems.append(Problem(self.path, line_of(node), message))
 
     def section(self, node, key: str) -> dict:
         value = node.get(key) if isinstance(node, dict) else None
