@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.config import CONTENT_DIR, Settings  # noqa: E402
 from bot.respond import Brain  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bench.bench_replies import latency  # noqa: E402
 from tests.conftest import start_bot, stop_bot  # noqa: E402
 from tests.fakebotapi import FakeBotApi, message_update, private_chat, user  # noqa: E402
 
@@ -45,14 +46,6 @@ async def fill(path: Path, people: int) -> None:
     conn.close()
 
 
-async def timed_reply(api: FakeBotApi, user_id: int, text: str) -> float:
-    before = len(api.calls)
-    sent = time.monotonic()
-    api.push_update(message_update(private_chat(user_id), text, user(user_id)))
-    call = await api.wait_for_message(user_id, "", timeout=30, after=before)
-    return call.at - sent
-
-
 async def run(people: int) -> None:
     api = await FakeBotApi().start()
     brain = Brain.load(CONTENT_DIR)
@@ -63,9 +56,9 @@ async def run(people: int) -> None:
         bot = await start_bot(settings, brain, api)
         await api.wait_for(is_checkin, timeout=30)
         await asyncio.sleep(3)
-        question = await timed_reply(api, 1, "how long does withdrawal last")
+        question = await latency(api, 1, message_update(private_chat(1), "how long does withdrawal last", user(1)))
         await asyncio.sleep(2)
-        crisis = await timed_reply(api, 2, "my friend isn't breathing")
+        crisis = await latency(api, 2, message_update(private_chat(2), "my friend isn't breathing", user(2)))
         deadline = time.monotonic() + people / 20 + 60
         while sum(1 for c in api.calls if is_checkin(c)) < people and time.monotonic() < deadline:
             await asyncio.sleep(0.5)
