@@ -118,3 +118,28 @@ async def test_many_due_at_once_each_get_exactly_one(restartable, fake_api):
     sent = [c.params["chat_id"] for c in fake_api.calls if is_checkin(c, c.params.get("chat_id"))]
     assert sorted(set(sent)) == sorted(str(p) for p in range(1, 151))
     assert len(sent) == 150, "nobody gets a second check-in"
+
+
+async def test_chat_not_found_ends_that_persons_checkins(running_bot, fake_api):
+    store = running_bot.runtime.store
+    now = datetime.now(timezone.utc)
+    fake_api.fail_next("sendMessage", 400, "Bad Request: chat not found")
+    await store.set_checkin(8001, f"{now:%H:%M}", "UTC", int(now.timestamp()) - 1)
+    await fake_api.wait_for(lambda c: c.method == "sendMessage" and not c.ok, timeout=10)
+    for _ in range(50):
+        person = await store.get_person(8001)
+        if person.active == 0:
+            break
+        await asyncio.sleep(0.1)
+    assert person.active == 0 and person.inactive_reason == "chat not found"
+    assert person.checkin_next_utc is None
+
+
+async def test_a_group_with_the_poll_on_gets_an_anonymous_poll_after_its_post(running_bot, fake_api):
+    store = running_bot.runtime.store
+    await store.upsert_group(GROUP, "supergroup")
+    await store.set_group_setting(GROUP, "poll", 1)
+    now = datetime.now(timezone.utc)
+    await store.set_group_checkin(GROUP, f"{now:%H:%M}", "UTC", int(now.timestamp()) - 1)
+    poll = await fake_api.wait_for(lambda c: c.method == "sendPoll", timeout=10)
+    assert str(poll.params["chat_id"]) == str(GROUP) and poll.params["is_anonymous"] in (True, "true", "True")

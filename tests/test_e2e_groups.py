@@ -127,3 +127,37 @@ async def test_nothing_private_is_posted_in_the_group(running_bot):
     await bot.say(in_group(f"@{BOT_USERNAME} what day am I on", MEMBER), chat_id=GROUP)
     for text in bot.api.sent_texts(GROUP):
         assert "2024-02-02" not in text and "IE" not in text
+
+
+async def test_welcome_is_off_until_an_admin_turns_it_on(running_bot):
+    bot, api = running_bot, running_bot.api
+    api.chat_members[(GROUP, ADMIN)] = "administrator"
+    joined = in_group(None, extra={"new_chat_members": [user(55, "New")]})
+    api.push_update(joined)
+    await bot.say(in_group("/groupsettings welcome on", ADMIN), chat_id=GROUP, reply_contains="saved")
+    seen = len(api.calls)
+    call = await bot.say(in_group(None, extra={"new_chat_members": [user(56, "Newer")]}), chat_id=GROUP)
+    assert "welcome" in call.params["text"].lower()
+    assert len([c for c in api.calls_to("sendMessage", GROUP) if "welcome." in c.params["text"].lower()]) == 1
+    assert api.calls.index(call) >= seen
+
+
+async def test_responders_can_be_listed_and_removed_by_admins_only(running_bot):
+    bot, api = running_bot, running_bot.api
+    api.chat_members[(GROUP, ADMIN)] = "administrator"
+    await start_privately(bot, RESPONDER_A)
+    their_message = {"message_id": 71, "date": 0, "chat": group_chat(GROUP), "text": "hi",
+                     "from": user(RESPONDER_A, "Robin")}
+    stranger_message = {"message_id": 72, "date": 0, "chat": group_chat(GROUP), "text": "hi",
+                        "from": user(99, "Stranger")}
+    call = await bot.say(in_group("/responders add", ADMIN, reply_to=stranger_message), chat_id=GROUP)
+    assert "start a private chat" in call.params["text"]
+    await bot.say(in_group("/responders add", ADMIN, reply_to=their_message), chat_id=GROUP,
+                  reply_contains="now a peer responder")
+    listed = await bot.say(in_group("/responders list", ADMIN), chat_id=GROUP, reply_contains="Robin")
+    assert "Robin" in listed.params["text"]
+    refused = await bot.say(in_group("/responders remove", MEMBER, reply_to=their_message), chat_id=GROUP)
+    assert "only this group's admins" in refused.params["text"].lower()
+    await bot.say(in_group("/responders remove", ADMIN, reply_to=their_message), chat_id=GROUP,
+                  reply_contains="no longer")
+    assert await bot.runtime.store.responders(GROUP) == []

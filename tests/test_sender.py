@@ -139,3 +139,43 @@ async def test_the_lane_queues_a_chat_only_once():
 
     assert lane.submit(5, REPLY, on_done) is True
     assert lane.submit(5, REPLY, on_done) is False
+
+
+async def test_a_429_pauses_the_lane_and_the_message_still_goes_once():
+    bot = ScriptedBot(RetryAfter(1))
+    lane = BroadcastLane(Sender(bot), rate=1000)
+    results = []
+    done = asyncio.Event()
+
+    async def on_done(sent):
+        results.append(sent)
+        done.set()
+
+    lane.submit(3, Reply(texts=("check-in",)), on_done)
+    lane.start()
+    await asyncio.wait_for(done.wait(), 5)
+    await lane.stop()
+    assert results == [True] and [chat for chat, _, _ in bot.sent] == [3]
+    assert lane._paused_until > 0, "the whole lane paused for retry_after"
+
+
+async def test_a_blocked_person_in_the_lane_is_reported_not_retried():
+    gone = []
+
+    async def on_gone(chat_id, reason):
+        gone.append(chat_id)
+
+    bot = ScriptedBot(Forbidden("Forbidden: bot was blocked by the user"))
+    lane = BroadcastLane(Sender(bot, on_gone=on_gone), rate=1000)
+    results = []
+    done = asyncio.Event()
+
+    async def on_done(sent):
+        results.append(sent)
+        done.set()
+
+    lane.submit(4, Reply(texts=("check-in",)), on_done)
+    lane.start()
+    await asyncio.wait_for(done.wait(), 5)
+    await lane.stop()
+    assert results == [False] and gone == [4] and bot.sent == []
