@@ -37,7 +37,8 @@ from pathlib import Path
 
 from bot.contentfile import ContentError, Problem, load_yaml_file
 from bot.safety.crisis import CATEGORIES, CRISIS, EMERGENCY, Crisis
-from bot.safety.normalize import collapse_repeats, compile_spellings, normalize, normalize_detailed
+from bot.safety.normalize import (collapse_repeats, compile_spellings, find_positions, normalize,
+                                   normalize_detailed, per_char)
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "content" / "crisis.yaml"
 TIERS = (EMERGENCY, CRISIS)
@@ -619,9 +620,12 @@ def _trie_regex(entries) -> str:
         alts = []
         for c in sorted(node["next"]):
             optional_space = c in node["glued"]
-            # Any letter may be repeated: the text is not collapsed yet ("kiiiill" is found as "kil").
+            # Any letter may be repeated: the text is not collapsed yet ("kiiiill" is found as "kil"). The repeat
+            # is possessive (never given back, which saves the regex engine a step per letter) unless what
+            # follows could start with the same letter and need it back.
+            repeat = "*" if c in _first_chars(node["next"][c]) else "*+"
             step = ((" ?" if optional_space else " +") if c == " " else "'?" if c == "'"
-                    else f"{re.escape(c)}{re.escape(c)}*")
+                    else f"{re.escape(c)}{re.escape(c)}{repeat}")
             alts.append(step + emit(node["next"][c]))
         if "" in node["ends"]:  # a word start may stop here
             return f"(?:{'|'.join(alts)})?" if alts else ""
@@ -630,6 +634,16 @@ def _trie_regex(entries) -> str:
         return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
     return emit(trie)
+
+
+def _first_chars(node: dict) -> set[str]:
+    """The characters a gate trie node's continuation can start with; optional steps (a space that may be
+    missing, an apostrophe) let the characters after them start it too."""
+    found = set(node["next"])
+    for c in ("'", " "):
+        if c in node["next"] and (c == "'" or c in node["glued"]):
+            found |= _first_chars(node["next"][c])
+    return found
 
 
 # --- compiled rules -----------------------------------------------------------------------------------------------
@@ -807,7 +821,7 @@ class Rules:
             if not keys:
                 continue
             if ends is None:
-                ends = [e.start() for e in _SENTENCE_END.finditer(body)]
+                ends = find_positions(_SENTENCE_END, body)
                 ends.append(len(body))
             pos = m.start()
             i = bisect.bisect_right(ends, pos)
@@ -873,6 +887,8 @@ class Rules:
             if best is not None and best.tier == EMERGENCY and rule.tier == CRISIS:
                 continue  # cannot beat what we have
             for m in pat.regex.finditer(padded):
+                if best is not None and _ceiling(rule, message) <= best.urgency:
+                    break  # no match of this rule can beat what we have: judging it would change nothing
                 found = self._judge_match(rule, window, m.start(1) - 1, m.end(1) - 1, m.group(1), message)
                 if found and (best is None or found.urgency > best.urgency):
                     best = found
@@ -997,9 +1013,18 @@ class _Message:
         return found
 
 
-_SENTENCE_END = re.compile(r"[.!?;\n]")
+_SENTENCE_END = per_char("{c}", ".!?;\n")  # what ends a sentence (see per_char)
 _NEARBY_SENTENCES = 2  # emergency_when is looked for this many sentences either side of the match
 _MOST_URGENT = Crisis(CATEGORIES[0], EMERGENCY).urgency
+_URGENCY = {(category, tier): Crisis(category, tier).urgency for category in CATEGORIES for tier in TIERS}
+
+
+def _ceiling(rule: Rule, message: _Message) -> int:
+    """The most urgent result a match of `rule` can give in the window being judged. Whether the rule escalates
+    there does not depend on the match (and is worked out once), so once one match of a crisis rule has been
+    weighed, the rule's other matches can only tie with it or fall below it."""
+    escalates = rule.tier == EMERGENCY or (rule.escalate is not None and message.escalates(rule))
+    return _URGENCY[rule.category, EMERGENCY if escalates else CRISIS]
 
 
 def _any_of(regexes: list[re.Pattern]) -> re.Pattern:

@@ -80,13 +80,33 @@ _HOMOGLYPH_RANGES = re.compile("[\u0131\u0237\u0250-\u02af\u0370-\u04ff\u1d00-\u
 _HOMOGLYPH_CHAR = re.compile(f"[{_HOMOGLYPH_CLASS}]")
 _MIXED_WORD = re.compile(f"[a-z{_HOMOGLYPH_CLASS}]*[{_HOMOGLYPH_CLASS}][a-z{_HOMOGLYPH_CLASS}]*")
 
+# --- quick searches -----------------------------------------------------------------------------------------------
+
+
+def per_char(template: str, chars: str) -> dict[str, re.Pattern]:
+    """The regex `template` once for each of `chars` (put in place of "{c}").
+
+    The regex engine scans for a class of characters ("[.!?]") several times slower than for one literal
+    character. A long text holds only a few of the characters, so searching one such regex for each character
+    that occurs (`in` is fast) beats one regex that starts with the class.
+    """
+    return {c: re.compile(template.replace("{c}", re.escape(c))) for c in chars}
+
+
+def find_positions(regexes: dict[str, re.Pattern], text: str) -> list[int]:
+    """Where any of these one-character regexes (made by per_char) matches in `text`, in order."""
+    found = [m.start() for c, regex in regexes.items() if c in text for m in regex.finditer(text)]
+    found.sort()
+    return found
+
+
 # --- leetspeak ----------------------------------------------------------------------------------------------------
 
 _LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 # A leet sign with a letter just before or just after it (searched sign-first, which is fast).
 _LEET_TOUCHING = re.compile(r"[013457@$!](?:(?<=[a-z].)|(?=[a-z]))")
-# Quick tests for the above (each starts with a plain class or letter, which the regex engine searches fast).
-_LEET_SIGN_TOUCHING = re.compile(r"[013457@$](?:(?<=[a-z].)|(?=[a-z]))")
+# Quick tests for the above: a sign touching a letter (one regex per sign: see per_char), and "!" between letters.
+_LEET_SIGN_TOUCHING = per_char(r"{c}(?:(?<=[a-z].)|(?=[a-z]))", "013457@$")
 _LEET_BANG = re.compile(r"!(?<=[a-z]!)(?=[a-z])")
 # A "word" for leet purposes: letters, digits and the leet signs, joined.
 _LEET_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$!")
@@ -116,9 +136,8 @@ _IN_WORD_JOINERS = re.compile(r"[-_](?<=[a-z][-_])[-_]*(?=[a-z])")
 # Single letters separated by punctuation (optionally with spaces): "k.i.l.l", "s-u-i-c-i-d-e", "o.d", "k. i. l. l".
 _SEPARATORS = ".-_*~+|/•·"
 _PUNCT_SPACED = re.compile(r"(?<![a-z0-9'])[a-z](?:(?: ?[.\-_*~+|/•·] ?)+[a-z](?![a-z0-9'])){1,}")
-# Quick test for the above: a separator right after a single letter (ASCII separators only: faster to search).
-_PUNCT_AFTER_SINGLE_LETTER = re.compile(r"[.\-_*~+|/](?<=(?<![a-z0-9'])[a-z].)")
-_PUNCT_AFTER_SINGLE_LETTER_ANY = re.compile(r"[.\-_*~+|/•·](?<=(?<![a-z0-9'])[a-z].)")
+# Quick test for the above: a separator right after a single letter (one regex per separator: see per_char).
+_PUNCT_AFTER_SINGLE_LETTER = per_char(r"{c}(?<=(?<![a-z0-9'])[a-z].)", _SEPARATORS)
 # Three or more single letters separated by spaces: "k i l l m y s e l f". Searched separator-first (fast).
 _SPACE_SPACED = re.compile(r"[ ](?:[a-z] +){2,}[a-z](?![a-z0-9'])")
 _SPACE_SPACED_QUICK = re.compile(r" [a-z] +[a-z] +[a-z](?![a-z0-9'])")  # starts with a plain space: fast
@@ -171,6 +190,31 @@ codecs.register_error("crisis-detector-other", _to_ascii)
 
 # Emoji and pictographs that Unicode clean-up leaves as they are: text with nothing else outside ASCII skips it.
 _NOTHING_TO_CLEAN = re.compile("[^\x00-\x7f\U0001f300-\U0001faff\u2600-\u2767\u2794-\u27bf\u200d\ufe0f]")
+_EMOJI_JOINERS = "\u200d\ufe0f"  # the joiners and variation selectors inside emoji
+
+
+class _NeedsCleanUp(Exception):
+    """The text holds more than ASCII and emoji: it needs the full Unicode clean-up."""
+
+
+def _emoji_to_other(error: UnicodeEncodeError) -> tuple[str, int]:
+    """A run of emoji becomes OTHER (a run of only joiners vanishes); anything else stops the encoding."""
+    run = error.object[error.start:error.end]
+    if _NOTHING_TO_CLEAN.search(run):
+        raise _NeedsCleanUp
+    return (OTHER if run.strip(_EMOJI_JOINERS) else ""), error.end
+
+
+codecs.register_error("crisis-detector-emoji", _emoji_to_other)
+
+
+def _ascii_with_emoji(text: str) -> str | None:
+    """The matching form of text that is ASCII plus emoji, or None if it holds anything else. One encoding pass
+    that looks only at the non-ASCII runs: much faster than first searching the whole text for other characters."""
+    try:
+        return text.encode("ascii", "crisis-detector-emoji").decode("ascii")
+    except _NeedsCleanUp:
+        return None
 
 
 @dataclass(frozen=True)
@@ -201,14 +245,14 @@ def normalize_detailed(text: str, ascii_only: bool = False, collapse: bool = Tru
             text = text.replace("`", "'")
         text = text.lower()
     else:
-        if _NOTHING_TO_CLEAN.search(text):
+        plain = _ascii_with_emoji(text) if ascii_only else None
+        if plain is not None:  # ASCII plus emoji, already in the matching form (lower-casing ASCII is much faster)
+            text = plain.replace("`", "'").lower()
+        elif _NOTHING_TO_CLEAN.search(text):
             text = _clean_unicode(text).casefold()
             text = _fold_homoglyphs(text)
         else:  # ASCII plus emoji: only the joiners and variation selectors inside emoji need to go
-            text = text.replace("\u200d", "").replace("\ufe0f", "").replace("`", "'")
-            if ascii_only:  # lower-casing ASCII is much faster
-                text = text.encode("ascii", "crisis-detector-other").decode("ascii")
-            text = text.lower()
+            text = text.replace("\u200d", "").replace("\ufe0f", "").replace("`", "'").lower()
         if ascii_only and not text.isascii():
             text = text.encode("ascii", "crisis-detector-other").decode("ascii")
     # In-word hyphens and underscores, and leetspeak, each can make work for the other ("0k_i", "i0_i"): repeat
@@ -264,7 +308,7 @@ def _all_lookalike_letters(word: str) -> bool:
 
 def unleet(text: str) -> str:
     """Map leetspeak digits and signs that touch letters ("k1ll", "$uicide", "d13") to letters; numbers stay."""
-    starts = [m.start() for m in _LEET_SIGN_TOUCHING.finditer(text)]
+    starts = find_positions(_LEET_SIGN_TOUCHING, text)
     if "!" in text:
         starts.extend(m.start() for m in _LEET_BANG.finditer(text))
         starts.sort()
@@ -303,8 +347,7 @@ def _is_leet(text: str, i: int) -> bool:
 
 def _unspace(text: str) -> tuple[str, tuple[str, ...]]:
     glued: list[str] = []
-    quick = _PUNCT_AFTER_SINGLE_LETTER if text.isascii() else _PUNCT_AFTER_SINGLE_LETTER_ANY
-    if quick.search(text):
+    if any(regex.search(text) for c, regex in _PUNCT_AFTER_SINGLE_LETTER.items() if c in text):
         text = _PUNCT_SPACED.sub(lambda m: _remember(glued, m.group(), _glue_punctuated(m)), text)
     if _SPACE_SPACED_QUICK.search(" " + text):
         padded = " " + text
