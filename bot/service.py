@@ -46,13 +46,13 @@ class Conversations:
 
     # --- free text --------------------------------------------------------------------------------------------
 
-    async def person(self, user_id: int, chat_type: str = "private", memory_key: object = None) -> Person:
+    async def person(self, user_id: int) -> Person:
+        """The private-chat person as the brain sees them: their country and any crisis of the last minutes."""
         row = await self.store.get_person(user_id)
         return Person(
             user_id=user_id,
             country=row.country if row else None,
-            chat_type=chat_type,
-            recent_crisis=self.crisis_memory.recent(memory_key if memory_key is not None else user_id),
+            recent_crisis=self.crisis_memory.recent(user_id),
             bot_username=self.bot_username,
         )
 

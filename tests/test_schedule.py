@@ -4,10 +4,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.checkins.texts import default_checkin_texts
+
 from bot.checkins.schedule import (
     catch_up,
-    common_times,
-    common_zones,
     local_day,
     next_due,
     parse_time,
@@ -130,9 +130,10 @@ def test_parse_zone_takes_an_explicit_alias_table():
 
 
 def test_common_times_and_zones_come_from_content():
-    times = common_times()
+    texts = default_checkin_texts()
+    times = texts.common_times
     assert time(21, 0) in times and time(8, 0) in times
-    zones = dict(common_zones())
+    zones = dict(texts.common_zones)
     assert zones["London"] == "Europe/London"
     assert all(parse_zone(key) is not None for key in zones.values())
 

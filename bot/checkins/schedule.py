@@ -109,20 +109,6 @@ def catch_up(
     return next_due(local_time, zone, now)
 
 
-def common_times() -> tuple[time, ...]:
-    """The times offered as buttons by the guided /checkin (content/checkins.yaml `common_times`)."""
-    from bot.checkins.texts import default_checkin_texts
-
-    return default_checkin_texts().common_times
-
-
-def common_zones() -> tuple[tuple[str, str], ...]:
-    """(button label, IANA key) pairs offered by the guided /checkin (content/checkins.yaml `common_zones`)."""
-    from bot.checkins.texts import default_checkin_texts
-
-    return default_checkin_texts().common_zones
-
-
 def _occurrence(day: date, local_time: time, zone: ZoneInfo) -> datetime:
     """The UTC moment `zone` first shows `local_time` on `day`, or the end of the DST gap that skips it."""
     wall = datetime.combine(day, local_time.replace(microsecond=0, tzinfo=None, fold=0))

@@ -8,7 +8,9 @@ from telegram.request import BaseRequest
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, MessageHandler,
                           filters)
 
+from bot.checkin_jobs import RecentlySent
 from bot.config import Settings
+from bot.group_settings import GroupSettings
 from bot.respond import Brain
 from bot.service import Conversations
 from bot.store import Store
@@ -85,8 +87,10 @@ async def _post_init(app: Application, settings: Settings, brain: Brain) -> None
     sender = Sender(app.bot)
     conversations = Conversations(brain, store, bot_username=bot_user.username,
                                   admin_user_ids=settings.admin_user_ids)
-    rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=BroadcastLane(sender),
-                 conversations=conversations, bot_username=bot_user.username, bot_id=bot_user.id)
+    lane = BroadcastLane(sender)
+    rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=lane,
+                 conversations=conversations, group_settings=GroupSettings(brain, store),
+                 recently_sent=RecentlySent(lane.queued_chats), bot_username=bot_user.username, bot_id=bot_user.id)
     sender.on_gone = lambda chat_id, reason: jobs.chat_gone(rt, chat_id, reason)
     sender.on_migrate = lambda old, new: groups.chat_migrated(rt, old, new)
     app.bot_data["runtime"] = rt

@@ -11,7 +11,6 @@ from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.group_settings import GroupSettings
 from bot.reply import Button, Reply
 from bot.respond import Person
 from bot.telegram.handlers import message_text, send_reply, split_command
@@ -26,12 +25,6 @@ ESCALATE_AFTER_MINUTES = 10
 ALERT_KEEP_HOURS = 24
 ADMIN_COMMANDS = ("groupsettings", "groupcheckin", "responders")
 PUBLIC_COMMANDS = ("sos", "crisis", "help", "topics", "start")
-
-
-def group_settings(rt: Runtime) -> GroupSettings:
-    if "group_settings" not in rt.extras:
-        rt.extras["group_settings"] = GroupSettings(rt.brain, rt.store)
-    return rt.extras["group_settings"]
 
 
 def is_addressed(message: Message, bot_username: str | None, bot_id: int | None) -> bool:
@@ -178,7 +171,7 @@ async def public_command(rt: Runtime, message: Message, name: str) -> Reply:
 
 
 async def admin_command(rt: Runtime, message: Message, name: str, args: str) -> Reply:
-    settings = group_settings(rt)
+    settings = rt.group_settings
     chat = message.chat
     if name == "groupsettings":
         return await settings.settings(chat.id, chat.type, args)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from telegram.ext import Application, ContextTypes
 
@@ -23,32 +23,10 @@ def schedule(app: Application, rt: Runtime) -> None:
                                 name="alert-escalation", job_kwargs={"max_instances": 1, "coalesce": True})
 
 
-class RecentlySent:
-    """Chats whose check-in was recorded as sent during this tick or the one before.
-
-    A tick's due query can read a row just before that row's send is recorded; without this, the stale row
-    would be queued again once the chat leaves the lane. Two generations cover any overlap of one tick.
-    """
-
-    def __init__(self, queued: set[int]):
-        self.queued = queued
-        self.current: set[int] = set()
-        self.previous: set[int] = set()
-
-    def add(self, chat_id: int) -> None:
-        self.current.add(chat_id)
-
-    def rotate(self) -> None:
-        self.previous, self.current = self.current, set()
-
-    def __contains__(self, chat_id: int) -> bool:
-        return chat_id in self.queued or chat_id in self.current or chat_id in self.previous
-
-
 async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Queue every check-in that is due; each is recorded as sent only once Telegram has it."""
     rt: Runtime = context.application.bot_data["runtime"]
-    busy: RecentlySent = rt.extras.setdefault("recently_sent", RecentlySent(rt.lane.queued_chats))
+    busy = rt.recently_sent
     busy.rotate()
     now = datetime.now(UTC)
     items = await due_checkins(rt.store, rt.brain.checkin_texts, now, busy)
@@ -68,7 +46,3 @@ async def chat_gone(rt: Runtime, chat_id: int, reason: str) -> None:
         await rt.store.mark_person_inactive(chat_id, reason)
     else:
         await rt.store.deactivate_group(chat_id)
-
-
-def alert_cutoff(now: datetime, minutes: int) -> int:
-    return int((now - timedelta(minutes=minutes)).timestamp())

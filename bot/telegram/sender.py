@@ -273,9 +273,6 @@ class BroadcastLane:
         self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done))
         return True
 
-    def pending(self) -> int:
-        return len(self.queued_chats)
-
     async def _run(self) -> None:
         next_slot = time.monotonic()
         while True:
