@@ -141,20 +141,26 @@ async def test_the_lane_queues_a_chat_only_once():
     assert lane.submit(5, REPLY, on_done) is False
 
 
-async def test_a_429_pauses_the_lane_and_the_message_still_goes_once():
-    bot = ScriptedBot(RetryAfter(1))
-    lane = BroadcastLane(Sender(bot), rate=1000)
-    results = []
+async def through_the_lane(sender: Sender, chat_id: int) -> tuple[BroadcastLane, list[bool]]:
+    """One check-in through a fast lane; returns the lane and what on_done was told."""
+    lane = BroadcastLane(sender, rate=1000)
+    results: list[bool] = []
     done = asyncio.Event()
 
     async def on_done(sent):
         results.append(sent)
         done.set()
 
-    lane.submit(3, Reply(texts=("check-in",)), on_done)
+    lane.submit(chat_id, Reply(texts=("check-in",)), on_done)
     lane.start()
     await asyncio.wait_for(done.wait(), 5)
     await lane.stop()
+    return lane, results
+
+
+async def test_a_429_pauses_the_lane_and_the_message_still_goes_once():
+    bot = ScriptedBot(RetryAfter(1))
+    lane, results = await through_the_lane(Sender(bot), 3)
     assert results == [True] and [chat for chat, _, _ in bot.sent] == [3]
     assert lane._paused_until > 0, "the whole lane paused for retry_after"
 
@@ -166,16 +172,5 @@ async def test_a_blocked_person_in_the_lane_is_reported_not_retried():
         gone.append(chat_id)
 
     bot = ScriptedBot(Forbidden("Forbidden: bot was blocked by the user"))
-    lane = BroadcastLane(Sender(bot, on_gone=on_gone), rate=1000)
-    results = []
-    done = asyncio.Event()
-
-    async def on_done(sent):
-        results.append(sent)
-        done.set()
-
-    lane.submit(4, Reply(texts=("check-in",)), on_done)
-    lane.start()
-    await asyncio.wait_for(done.wait(), 5)
-    await lane.stop()
+    _, results = await through_the_lane(Sender(bot, on_gone=on_gone), 4)
     assert results == [False] and gone == [4] and bot.sent == []

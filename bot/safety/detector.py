@@ -806,24 +806,13 @@ class Rules:
 
     def _windows(self, body: str, message: _Message | None = None) -> list[tuple[tuple[int, int], set[str]]]:
         """The sentences (or, in very long sentences, the stretches) where some rule's key word appears."""
-        canon, closure = self._canon, self._closure
         ends: list[int] | None = None
         sentences: dict[int, set[str]] = {}
         long_spans: dict[tuple[int, int], set[str]] = {}
-        for m in self.gate.finditer(" " + body):
-            found = m.group(1)
-            c = canon.get(found)
-            if c is None:
-                c = _canonical(found)
-                if len(canon) < 100_000:
-                    canon[found] = c
-            keys = closure.get(c)
-            if not keys:
-                continue
+        for pos, keys in self._hits(body):
             if ends is None:
                 ends = find_positions(_SENTENCE_END, body)
                 ends.append(len(body))
-            pos = m.start()
             i = bisect.bisect_right(ends, pos)
             if i == len(ends):
                 i -= 1
