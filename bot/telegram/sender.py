@@ -235,6 +235,7 @@ class BroadcastLane:
     """
 
     GROUP_GAP = 3.0  # seconds between two posts to the same group: 20 a minute
+    MAX_PAUSES = 5  # 429s for one message before it is left to the next tick
 
     def __init__(self, sender: Sender, *, rate: float = 28.0, parallel: int = 8):
         self.sender = sender
@@ -299,12 +300,14 @@ class BroadcastLane:
     async def _send(self, job: _Job) -> None:
         sent = False
         try:
-            while True:
+            for attempt in range(self.MAX_PAUSES + 1):
                 try:
                     await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST)
                     sent = True
                     break
-                except RetryAfter as exc:  # from a nested call: pause everyone, then try this one again
+                except RetryAfter as exc:  # pause everyone, then try this one again (the next tick retries later)
+                    if attempt == self.MAX_PAUSES:
+                        raise
                     self._paused_until = time.monotonic() + retry_after_seconds(exc)
                     await asyncio.sleep(retry_after_seconds(exc))
         except Undeliverable:
