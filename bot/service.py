@@ -5,6 +5,7 @@ updates into these calls and Replies into messages.
 """
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable
@@ -42,6 +43,7 @@ class Conversations:
         self.admin_user_ids = admin_user_ids
         self.clock = clock
         self.crisis_memory = CrisisMemory()
+        self._background: set[asyncio.Task] = set()
         self.checkins = CheckinFlow(self)
 
     # --- free text --------------------------------------------------------------------------------------------
@@ -79,11 +81,19 @@ class Conversations:
         return reply
 
     async def record_crisis(self, memory_key: object, crisis, chat_type: str) -> None:
-        """Remember the handoff (in memory only) and count it, with no text and no user id."""
+        """Remember the handoff (in memory only) and count it, with no text and no user id.
+
+        The count is written in the background: a slow or busy database must never hold back a crisis reply.
+        """
         self.crisis_memory.remember(memory_key, crisis)
+        task = asyncio.create_task(self._count_crisis(f"{crisis.category}/{chat_type}"))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _count_crisis(self, key: str) -> None:
         try:
-            await self.store.bump("crisis", f"{crisis.category}/{chat_type}", today_key(self.clock()))
-        except Exception:  # a counter must never cost a crisis reply
+            await self.store.bump("crisis", key, today_key(self.clock()))
+        except Exception:  # a counter must never cost anything else
             log.exception("crisis counter not recorded")
 
     # --- commands -----------------------------------------------------------------------------------------------
