@@ -134,8 +134,9 @@ class Brain:
 
     # --- fixed texts and browsing -----------------------------------------------------------------------------
 
-    def message(self, key: str, **values) -> Reply:
-        return Reply(texts=(self.messages[key].format(**values).strip(),))
+    def message(self, key: str) -> Reply:
+        """A fixed text from content/messages.yaml (used as written: braces in it are just braces)."""
+        return Reply(texts=(self.messages[key].strip(),))
 
     def topics_menu(self) -> Reply:
         return topics_menu(list(self.topics.values()))

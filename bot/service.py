@@ -176,10 +176,9 @@ class Conversations:
         sent = (await self.store.counts("checkin_sent", day)).get("all", 0)
         answers = await self.store.counts("answer")
         crises = await self.store.counts("crisis")
-        fmt = lambda d: ", ".join(f"{k} {v}" for k, v in sorted(d.items())) or "none"  # noqa: E731
         return Reply(texts=(f"<b>Counts</b> (no names, no texts)\n• opted in to check-ins: {opted}\n"
-                            f"• check-ins sent today: {sent}\n• answers by topic: {html.escape(fmt(answers))}\n"
-                            f"• crisis events by category/chat: {html.escape(fmt(crises))}",))
+                            f"• check-ins sent today: {sent}\n• answers by topic: {html.escape(counts_text(answers))}\n"
+                            f"• crisis events by category/chat: {html.escape(counts_text(crises))}",))
 
     async def cmd_checkin(self, user_id: int, args: str) -> Reply:
         return await self.checkins.command_checkin(user_id, args)
@@ -221,6 +220,11 @@ MYDATA_LABELS = {
     "prompt_index": "last check-in question used (number)", "sober_since": "sober since",
     "active": "reachable", "inactive_reason": "why not reachable", "created_at": "first used the bot",
 }
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """`key n, key n` in key order, for /stats."""
+    return ", ".join(f"{key} {n}" for key, n in sorted(counts.items())) or "none"
 
 
 def shown(name: str, value) -> str:

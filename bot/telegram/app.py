@@ -76,6 +76,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, handlers.private_other))
     app.add_handler(MessageHandler(GROUPS & filters.UpdateType.MESSAGES, groups.group_message))
     app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, groups.channel_post))
+    app.add_handler(CallbackQueryHandler(groups.alert_button, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(handlers.callback_query))
     app.add_handler(ChatMemberHandler(groups.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     app.add_error_handler(handlers.on_error)

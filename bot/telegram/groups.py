@@ -7,7 +7,7 @@ import html
 import logging
 from datetime import datetime, timezone
 
-from telegram import CallbackQuery, Chat, ChatMember, ChatMemberUpdated, Message, Update
+from telegram import Chat, ChatMember, ChatMemberUpdated, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -44,10 +44,12 @@ def without_mention(text: str, bot_username: str | None) -> str:
     return (text[:at] + text[at + len(mention):]).strip() if at >= 0 else text
 
 
-async def group_person(rt: Runtime, chat: Chat) -> Person:
+async def group_person(rt: Runtime, chat: Chat, memory_key: object = None) -> Person:
+    """The group as the brain sees it: its country, and the crisis handed to `memory_key` in the last minutes."""
     group = await rt.store.get_group(chat.id)
+    recent = rt.conversations.crisis_memory.recent(memory_key) if memory_key is not None else None
     return Person(user_id=None, country=group.country if group else None, chat_type=chat.type,
-                  bot_username=rt.bot_username)
+                  recent_crisis=recent, bot_username=rt.bot_username)
 
 
 # --- messages in groups ---------------------------------------------------------------------------------------
@@ -98,10 +100,7 @@ async def group_crisis(rt: Runtime, message: Message, text: str) -> bool:
         return False
     author = message.from_user
     memory_key = (message.chat_id, author.id if author else message.sender_chat and message.sender_chat.id)
-    person = await group_person(rt, message.chat)
-    person = Person(user_id=None, country=person.country, chat_type=person.chat_type,
-                    recent_crisis=rt.conversations.crisis_memory.recent(memory_key), bot_username=rt.bot_username)
-    reply = rt.brain.crisis(crisis, person)
+    reply = rt.brain.crisis(crisis, await group_person(rt, message.chat, memory_key))
     alerts = asyncio.create_task(alert_responders(rt, message, crisis.category))
     await send_reply(rt, message.chat_id, reply, reply_to=message.message_id)
     await rt.conversations.record_crisis(memory_key, crisis, "channel" if message.chat.type == Chat.CHANNEL
@@ -287,8 +286,10 @@ async def send_alert(rt: Runtime, alert_id: int, user_id: int, text: str) -> Non
         await rt.store.record_alert_message(alert_id, user_id, sent[-1].message_id)
 
 
-async def acknowledge_alert(rt: Runtime, query: CallbackQuery) -> None:
+async def alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The first responder to press "I'm on it" is shown to the others; only people the alert went to may press."""
+    rt = runtime(context)
+    query = update.callback_query
     value = query.data.removeprefix("ack:")
     alert = await rt.store.get_alert(int(value)) if value.isdigit() and len(value) < 12 else None
     recipients = dict(await rt.store.alert_messages(alert.alert_id)) if alert else {}

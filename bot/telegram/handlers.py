@@ -85,11 +85,6 @@ async def callback_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     data = query.data or ""
     chat = query.message.chat if query.message else None
     private = chat is not None and chat.type == "private" and chat.id == query.from_user.id
-    if data.startswith("ack:"):
-        from bot.telegram.groups import acknowledge_alert
-
-        await acknowledge_alert(rt, query)
-        return
     reply = await rt.conversations.on_callback(query.from_user.id, data[:64], private=private)
     if reply is None:
         await query.answer(rt.brain.messages["stale_button"], show_alert=False)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from telegram.ext import Application, ContextTypes
 
 from bot.checkin_jobs import due_checkins, mark_sent
+from bot.telegram.groups import escalation_tick
 from bot.telegram.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -17,8 +18,6 @@ ESCALATION_CHECK_SECONDS = 30
 def schedule(app: Application, rt: Runtime) -> None:
     app.job_queue.run_repeating(checkin_tick, interval=rt.settings.checkin_poll_seconds, first=0.5,
                                 name="checkins", job_kwargs={"max_instances": 1, "coalesce": True})
-    from bot.telegram.groups import escalation_tick
-
     app.job_queue.run_repeating(escalation_tick, interval=ESCALATION_CHECK_SECONDS, first=5,
                                 name="alert-escalation", job_kwargs={"max_instances": 1, "coalesce": True})
 
