@@ -30,6 +30,11 @@ def epoch(moment: datetime) -> int:
     return int(moment.timestamp())
 
 
+def zone_of(row) -> ZoneInfo | None:
+    """The zone a person chose, or None (no row, or no zone yet)."""
+    return ZoneInfo(row.timezone) if row and row.timezone else None
+
+
 def time_text(value: time) -> str:
     return value.strftime("%H:%M")
 
@@ -51,12 +56,11 @@ class CheckinFlow:
         return self.texts.city_aliases
 
     async def _zone_of(self, user_id: int) -> ZoneInfo | None:
-        row = await self.store.get_person(user_id)
-        return ZoneInfo(row.timezone) if row and row.timezone else None
+        return zone_of(await self.store.get_person(user_id))
 
-    async def today_for(self, user_id: int) -> date:
+    def today_of(self, row) -> date:
         """The person's own calendar day (UTC until they choose a zone)."""
-        return local_day(self.conv.clock(), await self._zone_of(user_id) or UTC)
+        return local_day(self.conv.clock(), zone_of(row) or UTC)
 
     # --- /checkin -----------------------------------------------------------------------------------------------
 
@@ -143,9 +147,9 @@ class CheckinFlow:
         return Reply(texts=(f"Time zone set to {html.escape(zone_name(zone))}.",))
 
     async def command_sober(self, user_id: int, args: str) -> Reply:
-        today = await self.today_for(user_id)
+        row = await self.store.get_person(user_id)
+        today = self.today_of(row)
         if not args:
-            row = await self.store.get_person(user_id)
             if row and row.sober_since:
                 days = sober_days(date.fromisoformat(row.sober_since), today)
                 return Reply(texts=(f"Sober since {row.sober_since}: day {days}. Change it with "
@@ -201,14 +205,14 @@ class CheckinFlow:
             return None
         if not reset:
             return Reply(texts=(f"Your date stays at {row.sober_since}. Be kind to yourself today.",))
-        today = await self.today_for(user_id)
+        today = self.today_of(row)
         await self.store.set_sober_since(user_id, today.isoformat())
         return Reply(texts=(f"Your sober-since date is now {today.isoformat()}. Today is a fresh start, "
                             "and the days before it still happened.",))
 
     async def _answered(self, user_id: int, answer: str, day: date) -> Reply | None:
         row = await self.store.get_person(user_id)
-        today = await self.today_for(user_id)
+        today = self.today_of(row)
         if row is None or not (today - timedelta(days=7) <= day <= today + timedelta(days=1)):
             return None  # someone else's, or an old button: do not record
         await self.store.record_answer(user_id, day.isoformat(), answer)
