@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--country", help="two-letter country code for helplines, e.g. GB")
     ask.add_argument("text", nargs="+", help="the message, or - to read messages from standard input")
     sub.add_parser("check-content", help="validate everything under content/ (file:line: problem; exit 1 if any)")
+    sub.add_parser("train-model", help="retrain the crisis model on content/crisis_corpus/ (needs scikit-learn)")
     backup = sub.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy")
     return parser
@@ -55,13 +56,15 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     if command == "check-content":
         return check_content(CONTENT_DIR)
+    if command == "train-model":
+        return train_model(CONTENT_DIR)
     try:
         settings = load_settings(known_countries=known_countries())
         if command == "run":
             return run(settings)
         if command == "backup":
             return asyncio.run(backup(settings, Path(args.path)))
-        brain = Brain.load(settings.content_dir, settings.default_country)
+        brain = Brain.load(settings.content_dir, settings.default_country, settings.default_language)
         country = country_option(brain, getattr(args, "country", None))
     except ConfigError as exc:
         return fail(str(exc))
@@ -91,17 +94,33 @@ def content_problems(content_dir: Path) -> list[Problem]:
     from bot.messages import validate_messages
     from bot.safety.detector import validate_rules
     from bot.safety.helplines import validate_directory
-    from bot.safety.replies import validate_replies
+    from bot.safety.model import validate_model
+    from bot.safety.replies import validate_reply_languages
 
     return [
         *validate_rules(content_dir / "crisis.yaml"),
         *validate_directory(content_dir / "helplines.yaml"),
-        *validate_replies(content_dir / "crisis_replies.yaml"),
+        *validate_reply_languages(content_dir),
+        *validate_model(content_dir / "crisis_model.npz", content_dir / "crisis_corpus"),
         *validate_topics(content_dir / "guidance"),
         *validate_synonyms(content_dir / "synonyms.yaml"),
         *validate_checkin_texts(content_dir / "checkins.yaml"),
         *validate_messages(content_dir / "messages.yaml"),
     ]
+
+
+def train_model(content_dir: Path) -> int:
+    """Retrain content/crisis_model.npz on content/crisis_corpus/ (reproducible: same corpus, same model)."""
+    try:
+        from bot.safety.training import train_and_save
+    except ImportError:
+        return fail("train-model needs scikit-learn: pip install -e \".[test]\"")
+    try:
+        count = train_and_save(content_dir / "crisis_corpus", content_dir / "crisis_model.npz")
+    except ValueError as exc:
+        return fail(str(exc), 1)
+    print(f"trained on {count} messages: {content_dir / 'crisis_model.npz'}")
+    return 0
 
 
 def check_content(content_dir: Path) -> int:
@@ -122,7 +141,9 @@ def ask_record(text: str, reply: Reply) -> dict:
     """The `ask --json` object, exactly the keys CONTRACT.md names."""
     return {
         "input": text,
-        "crisis": {"category": reply.crisis.category} if reply.crisis else None,
+        "language": reply.language,
+        "crisis": {"category": reply.crisis.category, "tier": reply.crisis.tier} if reply.crisis else None,
+        "check": reply.check,
         "answer": ({"id": reply.answer.id, "title": reply.answer.title, "score": round(float(reply.answer.score), 4)}
                    if reply.answer else None),
         "reply": plain_reply(reply),
@@ -222,7 +243,7 @@ def run(settings: Settings) -> int:
     if not settings.token:
         return fail(NO_TOKEN)
     setup_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
-    brain = Brain.load(settings.content_dir, settings.default_country)
+    brain = Brain.load(settings.content_dir, settings.default_country, settings.default_language)
     from bot.telegram.app import ALLOWED_UPDATES, build_application
     from bot.telegram.webhook import run_webhook
 

@@ -26,6 +26,7 @@ class Settings:
     base_url: str = DEFAULT_BASE_URL
     database_path: Path = Path("data/bot.sqlite3")
     default_country: str | None = None
+    default_language: str = "en"
     checkin_poll_seconds: float = 30.0
     webhook_url: str | None = None
     webhook_secret: str | None = None
@@ -72,6 +73,17 @@ def _country(env: dict, known_countries: frozenset[str] | None) -> str | None:
         known = ", ".join(sorted(known_countries)) if known_countries else "a two-letter ISO code"
         raise ConfigError(f"DEFAULT_COUNTRY {raw!r} is not a country the helpline directory knows ({known})")
     return code
+
+
+LANGUAGES = ("en", "es", "pt", "de", "fr")
+
+
+def _language(env: dict) -> str:
+    """DEFAULT_LANGUAGE: the language for people whose Telegram language is not one the bot speaks."""
+    raw = (env.get("DEFAULT_LANGUAGE") or "en").strip().lower()
+    if raw not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, not {raw!r}")
+    return raw
 
 
 def _webhook(env: dict) -> tuple[str | None, str | None]:
@@ -122,6 +134,7 @@ def load_settings(env: dict | None = None, *, known_countries: frozenset[str] | 
         base_url=base_url,
         database_path=database_path_from_url((env.get("DATABASE_URL") or "").strip() or DEFAULT_DATABASE_URL),
         default_country=_country(env, known_countries),
+        default_language=_language(env),
         checkin_poll_seconds=_number(env, "CHECKIN_POLL_SECONDS", 30.0, minimum=0.2, maximum=3600),
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,

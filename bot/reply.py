@@ -17,9 +17,10 @@ class Button:
 
 @dataclass(frozen=True)
 class CrisisRef:
-    """Which crisis category a reply hands off for."""
+    """Which crisis category a reply hands off for, and its tier ("emergency" or "crisis")."""
 
     category: str
+    tier: str = "crisis"
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,9 @@ class AnswerRef:
 class Reply:
     """One or more messages in Telegram HTML (<b>, <i>, <a href>), buttons under the last one.
 
-    `crisis` is set when the texts start with the crisis handoff; `answer` when a guidance topic was used.
+    `crisis` is set when the texts start with the crisis handoff; `answer` when a guidance topic was used; `check`
+    when the reply asks directly whether the person is safe (the gentler tier); `language` is the ISO 639-1 code of
+    the language the reply is written in.
     """
 
     texts: tuple[str, ...]
@@ -43,6 +46,8 @@ class Reply:
     crisis: CrisisRef | None = None
     answer: AnswerRef | None = None
     poll: tuple[str, tuple[str, ...]] | None = None  # an anonymous poll (question, options) after the texts
+    check: bool = False
+    language: str = "en"
 
 
 _TAG = re.compile(r"<[^>]+>")

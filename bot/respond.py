@@ -5,7 +5,7 @@ what `ask` prints is exactly what a person gets.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.checkins.texts import CheckinTexts, load_checkin_texts
@@ -14,10 +14,11 @@ from bot.knowledge.answers import answer_reply, no_answer_reply, parse_topic_cal
 from bot.knowledge.index import Index
 from bot.knowledge.topics import Topic, load_topics
 from bot.reply import Reply
+from bot.safety.assess import Assessment, Assessor
 from bot.safety.crisis import Crisis
-from bot.safety.detector import Rules, detect, load_rules
 from bot.safety.helplines import Directory, load_directory
-from bot.safety.replies import Replies, country_reply, crisis_reply, load_replies, sos_reply
+from bot.safety.replies import (Replies, check_reply, country_reply, crisis_reply, load_reply_languages,
+                                sos_reply)
 
 PRIVATE = "private"
 
@@ -35,6 +36,7 @@ class Person:
     chat_type: str = PRIVATE
     recent_crisis: Crisis | None = None
     bot_username: str | None = None
+    language: str | None = None  # the person's language (their choice, or Telegram's language_code), if known
 
     @property
     def in_group(self) -> bool:
@@ -44,12 +46,14 @@ class Person:
 class Brain:
     """The loaded content and the decisions made with it. Built once at start-up; never changes afterwards."""
 
-    def __init__(self, *, rules: Rules, directory: Directory, replies: Replies, index: Index,
+    def __init__(self, *, assessor: Assessor, directory: Directory, replies: dict[str, Replies], index: Index,
                  topics: list[Topic], messages: dict, checkin_texts: CheckinTexts,
-                 default_country: str | None = None):
-        self.rules = rules
+                 default_country: str | None = None, default_language: str = "en"):
+        self.assessor = assessor
         self.directory = directory
-        self.replies = replies
+        self.replies_by_language = replies
+        self.replies = replies["en"]
+        self.default_language = default_language
         self.index = index
         self.topics = {topic.id: topic for topic in topics}
         self.messages = messages
@@ -57,34 +61,43 @@ class Brain:
         self.default_country = default_country
 
     @classmethod
-    def load(cls, content_dir: Path, default_country: str | None = None) -> "Brain":
+    def load(cls, content_dir: Path, default_country: str | None = None, default_language: str = "en") -> "Brain":
         """Read every content file and build the answer index (raises ContentError on a broken file)."""
         topics = load_topics(content_dir / "guidance")
         return cls(
-            rules=load_rules(content_dir / "crisis.yaml"),
+            assessor=Assessor.load(content_dir),
             directory=load_directory(content_dir / "helplines.yaml"),
-            replies=load_replies(content_dir / "crisis_replies.yaml"),
+            replies=load_reply_languages(content_dir),
             index=Index.build(topics, synonyms_path=content_dir / "synonyms.yaml"),
             topics=topics,
             messages=dict(load_yaml_file(content_dir / "messages.yaml")),
             checkin_texts=load_checkin_texts(content_dir / "checkins.yaml"),
             default_country=default_country,
+            default_language=default_language,
         )
 
     # --- the decision path ------------------------------------------------------------------------------------
 
+    def assess(self, text: str) -> Assessment:
+        """The crisis check alone (rules and model), with the message's language: for callers that must act on it
+        before anything else (alerts, counters)."""
+        return self.assessor.assess(text)
+
     def detect(self, text: str) -> Crisis | None:
-        """The crisis check alone, for callers that must act on it before anything else (alerts, counters)."""
-        return detect(text, self.rules)
+        """The crisis that needs a handoff in `text`, or None."""
+        return self.assess(text).crisis
 
     def respond(self, text: str, person: Person, *, addressed: bool = True) -> Reply:
-        """Crisis handoff first, whatever else the text says; then guidance; then an honest "I don't know".
+        """Crisis handoff first, whatever else the text says; then the ask-directly question for an indirect sign
+        (private chats only); then guidance; then an honest "I don't know".
 
         In a group, only a crisis is answered unless the bot was addressed; an empty Reply means stay silent.
         """
-        crisis = self.detect(text)
-        if crisis is not None:
-            return self.crisis(crisis, person)
+        assessment = self.assess(text)
+        if assessment.crisis is not None:
+            return self.crisis(assessment.crisis, person, language=assessment.language)
+        if assessment.check and not person.in_group:
+            return self.ask_directly(self.reply_language(person, assessment.language))
         if not addressed:
             return Reply(texts=())
         return self.answer(text)
@@ -98,18 +111,40 @@ class Brain:
             return no_answer_reply()
         return answer_reply(answer)
 
-    def crisis(self, crisis: Crisis, person: Person) -> Reply:
-        """The handoff for a detected crisis: the person's (or group's) country lines, short if a repeat."""
-        repeat = person.recent_crisis is not None and crisis.urgency <= person.recent_crisis.urgency
-        return crisis_reply(
+    def crisis(self, crisis: Crisis, person: Person, *, language: str | None = None) -> Reply:
+        """The handoff for a detected crisis, in the message's language (else the person's): the person's (or
+        group's) country lines; a short reminder only for a repeat of the same kind, no more urgent, within
+        minutes."""
+        recent = person.recent_crisis
+        repeat = recent is not None and recent.category == crisis.category and crisis.urgency <= recent.urgency
+        lang = self.reply_language(person, language)
+        reply = crisis_reply(
             crisis,
             self.country_of(person),
             repeat=repeat,
             in_group=person.in_group,
             bot_username=person.bot_username,
             country_known=self.country_known(person),
-            replies=self.replies,
+            replies=self.replies_by_language[lang],
         )
+        return replace(reply, language=lang)
+
+    def ask_directly(self, language: str) -> Reply:
+        """The gentler tier: ask kindly and directly whether the person is thinking of ending their life."""
+        return replace(check_reply(replies=self.replies_by_language[language]), language=language)
+
+    def check_declined(self, person: Person) -> Reply:
+        """"No" to the ask-directly question: thanks, and the door stays open."""
+        language = self.reply_language(person, None)
+        return Reply(texts=(self.replies_by_language[language].check.answer_no,), language=language)
+
+    def reply_language(self, person: Person, detected: str | None) -> str:
+        """The language to answer in: the message's own, else the person's, else the default (never one we have
+        no wording for)."""
+        for language in (detected, person.language, self.default_language):
+            if language in self.replies_by_language:
+                return language
+        return "en"
 
     # --- helplines ----------------------------------------------------------------------------------------------
 

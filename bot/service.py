@@ -9,14 +9,16 @@ import asyncio
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from bot.checkin_flow import CheckinFlow
 from bot.reply import Button, Reply
 from bot.respond import Brain, Person
 from bot.safety.helplines import normalize_code
+from bot.safety.crisis import CRISIS, Crisis
 from bot.safety.memory import CrisisMemory
-from bot.safety.replies import unknown_country_reply
+from bot.safety.replies import CHECK_CALLBACK, parse_check_answer, unknown_country_reply
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,12 +61,16 @@ class Conversations:
         )
 
     async def crisis_reply(self, user_id: int, text: str) -> Reply | None:
-        """The crisis handoff if `text` needs one (recorded and counted), else None. Always checked first."""
-        crisis = self.brain.detect(text)
-        if crisis is None:
+        """The crisis handoff if `text` needs one (recorded and counted), the ask-directly question for an indirect
+        sign, else None. Always checked first."""
+        assessment = self.brain.assess(text)
+        if assessment.crisis is None:
+            if assessment.check:
+                person = await self.person(user_id)
+                return self.brain.ask_directly(self.brain.reply_language(person, assessment.language))
             return None
-        reply = self.brain.crisis(crisis, await self.person(user_id))
-        await self.record_crisis(user_id, crisis, "private")
+        reply = self.brain.crisis(assessment.crisis, await self.person(user_id), language=assessment.language)
+        await self.record_crisis(user_id, assessment.crisis, "private")
         return reply
 
     async def on_text(self, user_id: int, text: str) -> Reply:
@@ -199,7 +205,23 @@ class Conversations:
             return None
         if data.startswith("del:"):
             return await self._confirm_delete(user_id, data)
+        if data.startswith(CHECK_CALLBACK):
+            return await self._check_answered(user_id, data)
         return await self.checkins.on_callback(user_id, data)
+
+    async def _check_answered(self, user_id: int, data: str) -> Reply | None:
+        """The answer to "are you thinking about ending your life?": yes or not sure gets the whole handoff at
+        once; no gets thanks, and the conversation carries on."""
+        answer = parse_check_answer(data)
+        if answer is None:
+            return None
+        person = await self.person(user_id)
+        if answer == "no":
+            return self.brain.check_declined(person)
+        crisis = Crisis("suicide", CRISIS)
+        reply = self.brain.crisis(crisis, replace(person, recent_crisis=None))
+        await self.record_crisis(user_id, crisis, "private")
+        return reply
 
     async def _confirm_delete(self, user_id: int, data: str) -> Reply | None:
         parts = data.split(":")

@@ -297,8 +297,8 @@ def test_emergency_placed_after_another_number_or_inside_bold_is_refused(tmp_pat
         ("reminder: \"If this is still happening, call {emergency} now. The lines above are still there too: "
          "{primary_line}.\"",
          "reminder: \"The lines above: {primary_line}. Or call {emergency}.\""),
-        ("overdose: \"<b>If someone may be overdosing:</b> call {emergency},",
-         "overdose: \"<b>If someone may be overdosing: call {emergency},</b>"),
+        ("overdose: \"<b>If someone may be overdosing:</b> call {emergency} and",
+         "overdose: \"<b>If someone may be overdosing: call {emergency}</b> and"),
     )
     messages = [p.message for p in validate_replies(path)]
     assert "`medical.reminder`: put {emergency} before {primary_line}" in messages

@@ -82,15 +82,18 @@ MEDICAL = [
     "I'm coughing up blood",
     "I think I'm having a heart attack",
 ]
-VIOLENCE = [
+ABUSE = [  # the writer (or their children) hurt or threatened by someone
     "he's hitting me",
     "he said he'll kill me",
-    "I'm going to stab him",
     "my boyfriend choked me last night",
     "my ex keeps threatening to hurt my kids",
     "i'm scared he's going to kill me",
     "someone is trying to break in",
     "he pulled a knife on me",
+]
+VIOLENCE = [  # the writer means to hurt someone else
+    "I'm going to stab him",
+    "i'm going to hurt my dad when he gets home",
 ]
 
 
@@ -100,6 +103,7 @@ VIOLENCE = [
     + [(t, "self_harm") for t in SELF_HARM]
     + [(t, "overdose") for t in OVERDOSE]
     + [(t, "medical") for t in MEDICAL]
+    + [(t, "abuse") for t in ABUSE]
     + [(t, "violence") for t in VIOLENCE],
 )
 def test_each_category_is_detected(text, expected):
@@ -273,7 +277,7 @@ def test_questions_that_reveal_danger_now_are_detected(text):
     ("I want to die and I cut myself", "suicide"),
     ("I want to die. I took the whole bottle", "overdose"),
     ("he hit me and now I can't breathe", "medical"),
-    ("I used to want to die, he's hitting me now", "violence"),
+    ("I used to want to die, he's hitting me now", "abuse"),
 ])
 def test_the_most_urgent_crisis_wins(text, expected):
     assert category(text) == expected
@@ -371,9 +375,12 @@ MINIMAL = """\
       - category: suicide
         tier: crisis
         patterns: ["kill myself", "want ... die", "end (it all|my life)", "[really] want to disappear"]
-      - category: violence
+      - category: abuse
         tier: emergency
         patterns: ["hitting me"]
+      - category: violence
+        tier: emergency
+        patterns: ["stab him"]
       - category: self_harm
         tier: crisis
         patterns: ["cut myself"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Most urgent first. Overdose and medical emergencies threaten life within minutes; violence needs the emergency
-# number too; suicide and self-harm need a human line now.
-CATEGORIES: tuple[str, ...] = ("overdose", "medical", "suicide", "violence", "self_harm")
+# number too; suicide and self-harm need a human line now. `abuse` is the writer being hurt or threatened by someone
+# now (sexual violence included); `violence` is the writer meaning to hurt someone else.
+CATEGORIES: tuple[str, ...] = ("overdose", "medical", "suicide", "abuse", "violence", "self_harm")
 
 EMERGENCY = "emergency"  # life at risk now: nothing suppresses it
 CRISIS = "crisis"  # ideation, self-harm: negation or past tense may soften, never silence

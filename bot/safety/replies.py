@@ -34,7 +34,7 @@ DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "crisis_replies
 
 PLACEHOLDERS = frozenset({"emergency", "primary_line", "lines", "country", "code"})
 # Life at risk within minutes: the first step must give the emergency number, before any other number.
-EMERGENCY_FIRST: tuple[str, ...] = ("overdose", "medical", "violence")
+EMERGENCY_FIRST: tuple[str, ...] = ("overdose", "medical", "violence", "abuse")
 # Phrases safe-messaging guidance warns against: they lecture, judge or shame someone already in pain.
 LECTURING: tuple[str, ...] = (
     "never the answer",
@@ -86,6 +86,18 @@ class Replies:
     sos_closing: str
     country_confirmed: str
     country_unknown: str
+    check: "CheckTexts"
+
+
+@dataclass(frozen=True)
+class CheckTexts:
+    """The ask-directly tier: the question, its three buttons, and the answer to "no"."""
+
+    question: str
+    button_yes: str
+    button_no: str
+    button_unsure: str
+    answer_no: str
 
 
 # ---- building replies -------------------------------------------------------------------------------------
@@ -117,8 +129,26 @@ def crisis_reply(
     return Reply(
         texts=(body,),
         buttons=_rows(country_buttons(country, crisis.category)),
-        crisis=CrisisRef(crisis.category),
+        crisis=CrisisRef(crisis.category, crisis.tier),
     )
+
+
+CHECK_ANSWERS: tuple[str, ...] = ("yes", "unsure", "no")
+CHECK_CALLBACK = "safe:"  # callback data of the ask-directly buttons: safe:yes, safe:unsure, safe:no
+
+
+def check_reply(*, replies: Replies | None = None) -> Reply:
+    """The ask-directly question for an indirect sign, with Yes / I'm not sure / No buttons (private chats only)."""
+    texts = (replies or default_replies()).check
+    labels = {"yes": texts.button_yes, "unsure": texts.button_unsure, "no": texts.button_no}
+    buttons = (tuple(Button(labels[a], callback=CHECK_CALLBACK + a) for a in CHECK_ANSWERS),)
+    return Reply(texts=(_render(texts.question, {}),), buttons=buttons, check=True)
+
+
+def parse_check_answer(data: str) -> str | None:
+    """"yes", "unsure" or "no" from a button's callback data, or None for anything else (forged, stale)."""
+    answer = data.removeprefix(CHECK_CALLBACK) if data.startswith(CHECK_CALLBACK) else None
+    return answer if answer in CHECK_ANSWERS else None
 
 
 def sos_reply(country: Country, country_known: bool, *, replies: Replies | None = None) -> Reply:
@@ -188,7 +218,7 @@ def _group_reply(
         text += " " + _render(replies.group_private, values)
         link = f"https://t.me/{bot_username.lstrip('@')}?start={PRIVATE_START}"
         buttons = ((Button(text=replies.group_button, url=link),),)
-    return Reply(texts=(text,), buttons=buttons, crisis=CrisisRef(crisis.category))
+    return Reply(texts=(text,), buttons=buttons, crisis=CrisisRef(crisis.category, crisis.tier))
 
 
 def _values(country: Country, category: str | None, *, detailed: bool = False) -> dict[str, str]:
@@ -245,9 +275,60 @@ def load_replies(path: Path | str = DEFAULT_PATH) -> Replies:
     return value_or_raise(*_read(Path(path)))
 
 
+def load_reply_languages(content_dir: Path) -> dict[str, Replies]:
+    """The wording in every language there is: crisis_replies.yaml (English) and crisis_replies.<lang>.yaml."""
+    found = {"en": load_replies(content_dir / "crisis_replies.yaml")}
+    for path in sorted(content_dir.glob("crisis_replies.*.yaml")):
+        found[path.suffixes[0].lstrip(".")] = load_replies(path)
+    return found
+
+
 def validate_replies(path: Path | str = DEFAULT_PATH) -> list[Problem]:
     """Every problem in the file as `file:line: message`, for `check-content`."""
     return _read(Path(path))[1]
+
+
+def validate_reply_languages(content_dir: Path) -> list[Problem]:
+    """The English wording and each translation (crisis_replies.<lang>.yaml): each valid on its own, and each
+    translation with exactly the English keys, list lengths and placeholders, so nothing is lost in a language."""
+    english_path = content_dir / "crisis_replies.yaml"
+    problems = validate_replies(english_path)
+    try:
+        english = _leaves(load_yaml_file(english_path))
+    except (ContentError, ValueError):
+        return problems
+    for path in sorted(content_dir.glob("crisis_replies.*.yaml")):
+        found = validate_replies(path)
+        problems += found
+        if not found:
+            problems += _parity_problems(english, _leaves(load_yaml_file(path)), path)
+    return problems
+
+
+def _leaves(node, prefix: str = "") -> dict[str, tuple[str, int]]:
+    """Every text in a wording file by its path ("categories.overdose.steps[2]"), with its line."""
+    if isinstance(node, dict):
+        return {k: v for key, value in node.items() for k, v in _leaves(value, f"{prefix}{key}.").items()}
+    if isinstance(node, list):
+        return {k: v for i, value in enumerate(node) for k, v in _leaves(value, f"{prefix[:-1]}[{i + 1}].").items()}
+    return {prefix[:-1]: (str(node), getattr(node, "line", 1))}
+
+
+def _parity_problems(english: dict, translated: dict, path: Path) -> list[Problem]:
+    problems = [Problem(str(path), 1, f"`{key}` is missing (it is in crisis_replies.yaml)")
+                for key in english if key not in translated]
+    problems += [Problem(str(path), line, f"`{key}` is not in crisis_replies.yaml")
+                 for key, (_, line) in translated.items() if key not in english]
+    for key in english.keys() & translated.keys():
+        wanted, (text, line) = _placeholders(english[key][0]), translated[key]
+        if _placeholders(text) != wanted:
+            problems.append(Problem(str(path), line, f"`{key}`: placeholders {sorted(_placeholders(text))} "
+                                                     f"differ from English {sorted(wanted)}"))
+    return problems
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{(\w+)\}", text))
 
 
 @lru_cache(maxsize=1)
@@ -356,7 +437,13 @@ def _parse(data: dict, check: _Checker) -> Replies:
         sos_closing=check.template(sos, "closing", "sos.closing"),
         country_confirmed=check.template(country, "confirmed", "country.confirmed", required=("emergency",)),
         country_unknown=check.template(country, "unknown", "country.unknown", required=("emergency",)),
+        check=_parse_check(check.section(data, "check"), check),
     )
+
+
+def _parse_check(node: dict, check: _Checker) -> CheckTexts:
+    return CheckTexts(*(check.template(node, key, f"check.{key}")
+                        for key in ("question", "button_yes", "button_no", "button_unsure", "answer_no")))
 
 
 def _choose_country(data: dict, check: _Checker) -> str:

@@ -1,0 +1,123 @@
+"""The crisis check as the bot uses it: the precise rules and the learned model together, and the message's language.
+
+    Assessor.load(content_dir).assess(text) -> Assessment(crisis, check, language)
+
+- `crisis` (a Crisis or None): hand the person to human help now. Either layer can raise it: a rule match, or the
+  model finding a crisis with confidence. Context can lower it: when the model is sure the message is not a crisis
+  (a past overdose told as recovery history, grief, a general question, a joke), a rule's match is set aside.
+- `check`: no handoff, but an indirect or uncertain sign ("everyone would be better off without me"): the bot asks
+  directly and kindly whether the person is thinking about ending their life or is in danger.
+- `language`: the language the message is written in (en, es, pt, de, fr), or None when the text is too short or
+  mixed to tell; the caller then uses what it knows of the person.
+
+Long messages are also read sentence by sentence (two at a time), so a crisis in the last line of a long story is
+not diluted by the story before it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.safety.crisis import CRISIS, EMERGENCY, Crisis
+from bot.safety.detector import Rules
+from bot.safety.rules_cache import load_rules_cached
+from bot.safety.model import CrisisModel, Prediction
+
+MODEL_FILE = "crisis_model.npz"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Probabilities at which the model acts, tuned on the development set (bench/crisis_sets.py), never on the
+    frozen set."""
+
+    handoff: float = 0.85  # P(any crisis) at or above which the model alone hands off
+    check: float = 0.6  # P(any crisis) or P(tier check) at or above which the bot asks directly
+    veto: float = 0.9  # P(no crisis) at or above which a rule's crisis-tier match is set aside
+    language: float = 0.6  # P(language) needed to call the message's language
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the crisis check found in one message (see the module docstring)."""
+
+    crisis: Crisis | None
+    check: bool = False
+    language: str | None = None
+    probability: float = 0.0  # the model's P(any crisis) for the part of the message it found most worrying
+
+    def describe(self) -> str:
+        """A short account for reports: 'suicide/emergency', 'check' or 'none', with the probability."""
+        what = f"{self.crisis.category}/{self.crisis.tier}" if self.crisis else ("check" if self.check else "none")
+        return f"{what} p={self.probability:.2f} lang={self.language}"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+_LONG = 25  # words: longer messages are also read in two-sentence windows
+
+
+def windows(text: str) -> list[str]:
+    """The pieces a long message is also read in: each pair of neighbouring sentences (one for a single sentence)."""
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return []
+    return [" ".join(pair) for pair in zip(sentences, sentences[1:])]
+
+
+class Assessor:
+    """The rules (content/crisis.yaml) and the model (content/crisis_model.npz), applied together."""
+
+    def __init__(self, rules: Rules, model: CrisisModel, thresholds: Thresholds = Thresholds()):
+        self.rules = rules
+        self.model = model
+        self.thresholds = thresholds
+
+    @classmethod
+    def load(cls, content_dir: Path) -> "Assessor":
+        """Load the rules and the model from `content_dir` (raises ContentError or OSError when broken)."""
+        return cls(load_rules_cached(content_dir / "crisis.yaml"), CrisisModel.load(content_dir / MODEL_FILE))
+
+    def assess(self, text: str) -> Assessment:
+        """The crisis check of one message (see the module docstring)."""
+        whole = self.model.predict(text)
+        worst = self._most_worrying(text, whole)
+        language = self._language(whole)
+        rule = self.rules.detect(text)
+        model_crisis = self._model_crisis(worst)
+        probability = worst.crisis_probability
+        if rule is not None and not self._vetoed(rule, whole):
+            return Assessment(_more_urgent(rule, model_crisis), language=language, probability=probability)
+        if model_crisis is not None:
+            return Assessment(model_crisis, language=language, probability=probability)
+        t = self.thresholds
+        check = probability >= t.check or worst.tier.get("check", 0.0) >= t.check
+        return Assessment(None, check=check, language=language, probability=probability)
+
+    def _most_worrying(self, text: str, whole: Prediction) -> Prediction:
+        if len(text.split()) <= _LONG:
+            return whole
+        parts = [self.model.predict(piece) for piece in windows(text)]
+        return max([whole, *parts], key=lambda p: p.crisis_probability)
+
+    def _model_crisis(self, prediction: Prediction) -> Crisis | None:
+        """A handoff from the model alone: likely a crisis, and more likely crisis/emergency than just a sign."""
+        if prediction.crisis_probability < self.thresholds.handoff:
+            return None
+        tiers = prediction.tier
+        if tiers.get("check", 0.0) > tiers.get(CRISIS, 0.0) + tiers.get(EMERGENCY, 0.0):
+            return None
+        tier = EMERGENCY if tiers.get(EMERGENCY, 0.0) >= tiers.get(CRISIS, 0.0) else CRISIS
+        return Crisis(prediction.top("category", exclude=("none",)), tier)
+
+    def _vetoed(self, rule: Crisis, whole: Prediction) -> bool:
+        """A rule's match set aside because the model is sure the whole message is no crisis."""
+        return whole.category.get("none", 0.0) >= self.thresholds.veto
+
+    def _language(self, prediction: Prediction) -> str | None:
+        language = prediction.top("language")
+        return language if prediction.language[language] >= self.thresholds.language else None
+
+
+def _more_urgent(a: Crisis, b: Crisis | None) -> Crisis:
+    return a if b is None or a.urgency >= b.urgency else b

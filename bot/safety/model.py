@@ -1,0 +1,184 @@
+"""The learned layer of the crisis detector: a linear model over word and character n-grams, in five languages.
+
+The rules in content/crisis.yaml are precise but only know the phrasings their authors wrote. This model is trained
+(with scikit-learn, see `bot/safety/training.py`) on the labelled corpus in content/crisis_corpus/, written in many
+voices and five languages, and generalises to phrasings nobody listed. It has three heads over the same features:
+
+- category: none, suicide, self_harm, overdose, medical, violence, abuse
+- tier: none, check (an indirect sign: ask directly), crisis, emergency
+- language: en, es, pt, de, fr (the language the message is written in)
+
+The trained weights ship as one small file, content/crisis_model.npz, with the hash of the corpus it was trained
+on (check-content fails when the corpus changed and the model was not rebuilt). Using it needs numpy only: loading
+scikit-learn would cost more than a second at start-up, and the arithmetic of a TF-IDF linear model is a few lines,
+checked against scikit-learn's own output in tests/test_crisis_model.py.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.safety.normalize import normalize
+
+FEATURES_VERSION = 1  # bump when `features` changes: the shipped model must then be retrained
+CHAR_NGRAMS = (3, 5)
+
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """The words (and emoji) of `text` after normalisation: case, accents, leetspeak, repeated letters and invisible
+    characters are folded, so "Quiero MORIRME", "quiero morirme" and "quiero morirmeee" look alike."""
+    return _WORD.findall(normalize(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def word_features(word: str) -> tuple[str, ...]:
+    """The features one word brings by itself: the word ("w " prefix) and its character 3-5 grams, the word padded
+    with a space either side ("c " prefix)."""
+    padded = f" {word} "
+    size = len(padded)
+    low, high = CHAR_NGRAMS
+    grams = [f"w {word}"]
+    for n in range(low, min(high, size) + 1):
+        grams.extend("c " + padded[i:i + n] for i in range(size - n + 1))
+    return tuple(grams)
+
+
+def bigrams(words: list[str]) -> list[str]:
+    """Pairs of neighbouring words ("w " prefix)."""
+    return [f"w {a} {b}" for a, b in zip(words, words[1:])]
+
+
+def features(text: str) -> list[str]:
+    """The model's features of `text`: each word's own features (`word_features`) and the word pairs (`bigrams`).
+
+    Shared by training and inference, so the two can never disagree. Returns a list (repeats count).
+    """
+    words = tokens(text)
+    out = bigrams(words)
+    for word in words:
+        out.extend(word_features(word))
+    return out
+
+
+@dataclass(frozen=True)
+class Head:
+    """One softmax head: `classes` (k,), `coef` (k, n_features) and `intercept` (k,)."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> dict[str, float]:
+        """Softmax over the classes for a sparse feature vector given as (column indices, values)."""
+        scores = self.coef[:, columns].astype(np.float64) @ values + self.intercept
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return dict(zip(self.classes, (exp / exp.sum()).tolist()))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What the model reads in one text: probabilities per category, tier and language (each sums to 1)."""
+
+    category: dict[str, float]
+    tier: dict[str, float]
+    language: dict[str, float]
+
+    @property
+    def crisis_probability(self) -> float:
+        """How likely the text shows any crisis at all (1 - P(category none))."""
+        return 1.0 - self.category.get("none", 0.0)
+
+    def top(self, head: str, exclude: tuple[str, ...] = ()) -> str:
+        """The most likely class of `head` ("category", "tier" or "language"), leaving out `exclude`."""
+        probs = getattr(self, head)
+        return max((c for c in probs if c not in exclude), key=probs.__getitem__)
+
+
+class CrisisModel:
+    """The trained model, loaded from content/crisis_model.npz. Use `predict(text)`."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, heads: dict[str, Head], meta: dict):
+        self.vocabulary = vocabulary
+        self.idf = idf
+        self.heads = heads
+        self.meta = meta
+        self._columns_cache: dict[str, tuple[int, ...]] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> "CrisisModel":
+        """Read the artefact written by `bot.safety.training.save_model` (raises OSError, KeyError, ValueError)."""
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            vocabulary = {term: i for i, term in enumerate(data["vocabulary"].tolist())}
+            heads = {
+                name: Head(tuple(data[f"{name}_classes"].tolist()), data[f"{name}_coef"], data[f"{name}_intercept"])
+                for name in ("category", "tier", "language")
+            }
+            return cls(vocabulary, data["idf"], heads, meta)
+
+    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The TF-IDF vector of `text` as (column indices, values): sublinear tf, idf, then L2 norm.
+
+        Equal to scikit-learn's TfidfVectorizer(analyzer=features, sublinear_tf=True) transform; each word's columns
+        are looked up once and cached, so a long message costs about one lookup per word.
+        """
+        words = tokens(text)
+        columns = [i for i in map(self.vocabulary.get, bigrams(words)) if i is not None]
+        for word in words:
+            columns.extend(self._word_columns(word))
+        if not columns:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        unique, counts = np.unique(np.array(columns, dtype=np.int64), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[unique]
+        return unique, values / np.linalg.norm(values)
+
+    def _word_columns(self, word: str) -> tuple[int, ...]:
+        cached = self._columns_cache.get(word)
+        if cached is None:
+            cached = tuple(i for i in map(self.vocabulary.get, word_features(word)) if i is not None)
+            if len(self._columns_cache) < 100_000:
+                self._columns_cache[word] = cached
+        return cached
+
+    def predict(self, text: str) -> Prediction:
+        """Probabilities for `text` from each head."""
+        columns, values = self.vector(text)
+        return Prediction(*(self.heads[name].probabilities(columns, values)
+                            for name in ("category", "tier", "language")))
+
+
+def corpus_digest(corpus_dir: Path) -> str:
+    """SHA-256 over the corpus files (names and bytes, in name order) and the features version: what a model was
+    trained on. check-content compares it with the digest stored in the model."""
+    digest = hashlib.sha256(f"features-v{FEATURES_VERSION}".encode())
+    for path in sorted(corpus_dir.glob("*.jsonl")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def validate_model(model_path: Path, corpus_dir: Path) -> list:
+    """check-content's view of the learned layer: every corpus line valid, and the model trained on exactly this
+    corpus (else: `python bot.py train-model`). Returns Problems (file:line: message)."""
+    from bot.contentfile import Problem
+    from bot.safety.corpus import read_folder
+
+    problems = list(read_folder(corpus_dir)[1])
+    try:
+        model = CrisisModel.load(model_path)
+    except (OSError, KeyError, ValueError) as exc:
+        return [*problems, Problem(str(model_path), 1, f"cannot read the crisis model ({type(exc).__name__}); "
+                                                        "run `python bot.py train-model`")]
+    if model.meta.get("corpus_sha256") != corpus_digest(corpus_dir):
+        problems.append(Problem(str(model_path), 1, f"trained on another version of {corpus_dir.name}/: run "
+                                                    "`python bot.py train-model` and commit the new model"))
+    return problems
