@@ -12,7 +12,7 @@ from bot.config import CONTENT_DIR, ConfigError, Settings, load_settings
 from bot.contentfile import ContentError, Problem
 from bot.reply import Reply, plain_reply
 from bot.respond import Brain, Person
-from bot.safety.helplines import normalize_code
+from bot.safety.helplines import STALE_DAYS, normalize_code
 
 log = logging.getLogger("bot")
 
@@ -33,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per message")
     ask.add_argument("--country", help="two-letter country code for helplines, e.g. GB")
     ask.add_argument("text", nargs="+", help="the message, or - to read messages from standard input")
-    sub.add_parser("check-content", help="validate everything under content/ (file:line: problem; exit 1 if any)")
+    check = sub.add_parser("check-content", help="validate everything under content/ (file:line: problem; exit 1 if any)")
+    check.add_argument("--stale", type=int, default=STALE_DAYS, metavar="DAYS",
+                       help=f"warn about helplines not checked for DAYS days (default {STALE_DAYS})")
+    lines = sub.add_parser("helplines", help="review the helpline directory: each line's status, source and age")
+    lines.add_argument("country", nargs="?", help="only this country, e.g. GB (INTL for the international entry)")
+    lines.add_argument("--stale", type=int, metavar="DAYS",
+                       help="list only lines not checked for DAYS days (unverified lines always count)")
     sub.add_parser("train-model", help="retrain the crisis model on content/crisis_corpus/ (needs scikit-learn)")
     backup = sub.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy")
@@ -55,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "check-content":
-        return check_content(CONTENT_DIR)
+        return check_content(CONTENT_DIR, stale_days=args.stale)
+    if command == "helplines":
+        return helplines(CONTENT_DIR / "helplines.yaml", args.country, args.stale)
     if command == "train-model":
         return train_model(CONTENT_DIR)
     try:
@@ -123,14 +131,68 @@ def train_model(content_dir: Path) -> int:
     return 0
 
 
-def check_content(content_dir: Path) -> int:
+def check_content(content_dir: Path, *, stale_days: int = STALE_DAYS) -> int:
+    """Faults fail (exit 1); warnings (unverified or stale helplines) are printed and don't."""
+    from bot.safety.helplines import directory_warnings
+
     problems = content_problems(content_dir)
     for problem in problems:
         print(problem)
+    warnings = directory_warnings(content_dir / "helplines.yaml", stale_days=stale_days)
+    for warning in warnings:
+        print(warning)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"content OK ({content_dir})")
+    suffix = f", {len(warnings)} helpline warning(s): see `python bot.py helplines --stale {stale_days}`" if warnings else ""
+    print(f"content OK ({content_dir}){suffix}")
+    return 0
+
+
+# --- helplines ----------------------------------------------------------------------------------------------------
+
+
+def helplines(path: Path, code: str | None, stale: int | None, *, today=None) -> int:
+    """The directory for an operator's review: every line with its status, source and the age of its check.
+    With `stale`, only the lines to re-check: not checked for that many days, or never (unverified)."""
+    from bot.safety.helplines import INTL, line_age, load_directory, stale_lines
+
+    try:
+        directory = load_directory(path)
+    except ContentError as exc:
+        return fail(f"{exc.problem} (run: python bot.py check-content)", 1)
+    codes = (*directory.codes(), INTL)
+    if code is not None:
+        key = normalize_code(code)
+        if key not in directory.countries:
+            return fail(f"{code!r} is not in the helpline directory ({', '.join(codes)})")
+        codes = (key,)
+    if stale is not None:
+        found = [(c, line, age) for c, line, age in stale_lines(directory, stale, today=today) if c.code in codes]
+        print(f"{len(found)} line(s) not checked in the last {stale} days (unverified lines always count):")
+        for country, line, age in found:
+            when = f"checked {line.checked.isoformat()} ({age} days ago)" if line.checked else "never checked"
+            print(f"  {country.code}  {line.name}: {line.status}, {when}, source {line.source or '(none)'}")
+        return 0
+    for key in codes:
+        country = directory.countries[key]
+        note = f" ({country.emergency_note})" if country.emergency_note else ""
+        print(f"{country.code}  {country.name}: emergency {country.emergency}{note}")
+        if country.emergency_source:
+            print(f"    emergency number source: {country.emergency_source}")
+        if country.note:
+            print(f"    note: {country.note}")
+        for line in country.lines:
+            contact = ", ".join(part for part in (
+                line.number, f"text {line.text}" if line.text else None, line.chat_url) if part)
+            age = line_age(line, today)
+            when = f"checked {line.checked.isoformat()} ({age} days ago)" if line.checked else "never checked"
+            print(f"  - {line.name}: {contact}; {line.hours}")
+            print(f"      {line.status}, {when}; source {line.source or '(none)'}")
+            print(f"      categories {', '.join(line.categories)}; languages {', '.join(line.languages)}")
+            if line.note:
+                print(f"      note: {line.note}")
+        print()
     return 0
 
 

@@ -1,13 +1,16 @@
 """The helpline directory: which numbers a person in a given country is given, read from content/helplines.yaml.
 
-Numbers are data, not code, so operators can check and correct them without a release; every entry names its
-official source and the date it was verified. Nothing here imports Telegram.
+Numbers are data, not code, so operators can check and correct them without a release. Each line says how sure we
+are of it (`status`: verified on the service's own page, secondary when only a third-party page confirmed it, or
+unverified), the page it was checked on (`source`) and when (`checked`); the checker refuses a date without a page,
+and what people read follows the certainty: an unverified line never counts as open 24/7 and is never offered alone.
+Nothing here imports Telegram.
 """
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -20,26 +23,39 @@ from bot.reply import Button
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "helplines.yaml"
 
 INTL = "INTL"  # the entry for "country not known": works anywhere
-LINE_CATEGORIES: tuple[str, ...] = ("suicide", "self_harm", "overdose", "medical", "violence", "drugs")
+LINE_CATEGORIES: tuple[str, ...] = (
+    "suicide", "self_harm", "overdose", "medical", "violence", "abuse", "drugs", "poison", "never_use_alone",
+)
+VERIFIED, SECONDARY, UNVERIFIED = "verified", "secondary", "unverified"
+STATUSES: tuple[str, ...] = (VERIFIED, SECONDARY, UNVERIFIED)
+TRUSTED: frozenset[str] = frozenset({VERIFIED, SECONDARY})  # someone checked it against a named page
+STALE_DAYS = 180  # `check-content` warns about lines checked longer ago than this (`--stale DAYS` changes it)
 ALWAYS_OPEN = "24/7"  # an `hours` value starting with this means the line never closes
 ALIASES = {"UK": "GB"}  # what people type instead of the ISO code
 
 # Which line categories serve a crisis, best first. Where a country has none of them, its 24/7 suicide lines stand
 # in: crisis lines take any call from someone in danger.
+# Overdose: lines for overdoses first, then poison control (it advises on any overdose, at any hour), then the
+# never-use-alone services (for the next time: someone on the phone while a person uses), then drug helplines.
 RELATED: dict[str, tuple[str, ...]] = {
-    "overdose": ("overdose", "drugs"),
-    "medical": ("medical",),
+    "overdose": ("overdose", "poison", "never_use_alone", "drugs"),
+    "medical": ("medical", "poison"),
     "suicide": ("suicide",),
     "self_harm": ("self_harm", "suicide"),
     "violence": ("violence",),
-    "drugs": ("drugs",),
+    "abuse": ("abuse",),
+    "drugs": ("drugs", "never_use_alone"),
+    "poison": ("poison",),
+    "never_use_alone": ("never_use_alone",),
 }
 
-_COUNTRY_KEYS = frozenset({"name", "emergency", "emergency_note", "note", "lines"})
-_LINE_KEYS = frozenset(
-    {"name", "number", "text", "chat_url", "hours", "what", "categories", "source", "verified", "note"}
-)
+_COUNTRY_KEYS = frozenset({"name", "emergency", "emergency_note", "emergency_source", "note", "lines"})
+_LINE_KEYS = frozenset({
+    "name", "number", "text", "chat_url", "hours", "what", "categories", "languages", "status", "source", "checked",
+    "note", "verified",  # `verified` is refused with its own message below
+})
 _CODE = re.compile(r"[A-Z]{2}")
+_LANGUAGE = re.compile(r"[a-z]{2}")
 _EMERGENCY = re.compile(r"\d{2,6}")
 
 
@@ -51,17 +67,26 @@ class Line:
     hours: str
     what: str
     categories: tuple[str, ...]
-    source: str
-    verified: date
+    status: str
+    languages: tuple[str, ...] = ()
+    source: str | None = None
+    checked: date | None = None
     number: str | None = None
     text: str | None = None
     chat_url: str | None = None
     note: str | None = None
+    line: int = field(default=0, compare=False)  # where it starts in the file, for warnings and the review command
+
+    @property
+    def trusted(self) -> bool:
+        """Checked against a named page (its own site, or a third-party one): fit to be offered on its own."""
+        return self.status in TRUSTED
 
     @property
     def always_open(self) -> bool:
-        """True for lines that answer at any hour: the only kind we may send someone to at 3 a.m."""
-        return self.hours.startswith(ALWAYS_OPEN)
+        """True for lines that answer at any hour: the only kind we may send someone to at 3 a.m. An unverified line
+        never counts, whatever its hours say: we would be promising an answer nobody has confirmed."""
+        return self.trusted and self.hours.startswith(ALWAYS_OPEN)
 
 
 @dataclass(frozen=True)
@@ -74,6 +99,11 @@ class Country:
     lines: tuple[Line, ...]
     emergency_note: str | None = None
     note: str | None = None
+    emergency_source: str | None = None
+    line: int = field(default=0, compare=False)
+    # Trusted lines that work anywhere (the INTL entry's), offered when none of the country's own lines for a crisis
+    # has been checked: an unverified line is never the only one a person gets.
+    fallback: tuple[Line, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -113,6 +143,48 @@ def load_directory(path: Path | str = DEFAULT_PATH) -> Directory:
 def validate_directory(path: Path | str = DEFAULT_PATH) -> list[Problem]:
     """Every problem in the file as `file:line: message`, for `check-content`."""
     return _read(Path(path))[1]
+
+
+def directory_warnings(
+    path: Path | str = DEFAULT_PATH, *, today: date | None = None, stale_days: int = STALE_DAYS
+) -> list[Problem]:
+    """What an operator should re-check, as `file:line: warning: ...`: unverified lines, and lines checked more than
+    `stale_days` ago. Warnings don't fail `check-content`; they say what to look at before going live."""
+    directory, _ = _read(Path(path))
+    warnings = []
+    for code in directory.codes():
+        country = directory.countries[code]
+        if not any(line.always_open and "suicide" in line.categories for line in country.lines):
+            warnings.append(Problem(str(path), country.line, (
+                f"warning: {code} has no checked 24/7 line for suicide: people there are also given the "
+                f"{INTL} lines")))
+    for country, line, age in stale_lines(directory, stale_days, today=today):
+        if age is None:
+            why = f"is {UNVERIFIED}: check it on the service's own page and record status, source and checked"
+        else:
+            why = f"was last checked {age} days ago (more than {stale_days}): check it again"
+        warnings.append(Problem(str(path), line.line, f"warning: {country.code} {line.name} {why}"))
+    return warnings
+
+
+def line_age(line: Line, today: date | None = None) -> int | None:
+    """Days since the line was checked, or None if it never was."""
+    return None if line.checked is None else ((today or date.today()) - line.checked).days
+
+
+def stale_lines(
+    directory: Directory, days: int, *, today: date | None = None
+) -> list[tuple[Country, Line, int | None]]:
+    """(country, line, age in days) for every line not checked within `days` days; unverified lines (age None)
+    always count. INTL comes last, after the countries in code order."""
+    found = []
+    for code in (*directory.codes(), INTL):
+        country = directory.countries.get(code)
+        for line in country.lines if country else ():
+            age = line_age(line, today)
+            if age is None or age > days:
+                found.append((country, line, age))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +237,9 @@ def _parse_countries(data, report: _Report) -> dict[str, Country]:
             countries[country.code] = country
     if INTL not in data["countries"]:
         report.add(data["countries"], f"missing the `{INTL}` entry used when a country is not known")
+    elif INTL in countries:
+        anywhere = tuple(line for line in countries[INTL].lines if line.trusted)
+        countries = {code: (c if code == INTL else replace(c, fallback=anywhere)) for code, c in countries.items()}
     return countries
 
 
@@ -183,9 +258,11 @@ def _parse_country(code, node, report: _Report, parent) -> Country | None:
     emergency = report.text(node, "emergency")
     if emergency and not _EMERGENCY.fullmatch(emergency):
         report.add(node, f"country {code}: `emergency` must be the digits people dial, e.g. \"112\"")
+    emergency_source = report.text(node, "emergency_source", required=False)
+    _check_url(node, "emergency_source", emergency_source, report, page=True)
     lines = _parse_lines(code, node, report)
-    if lines is not None and not any(line.always_open and "suicide" in line.categories for line in lines):
-        report.add(node, f"country {code} needs at least one line with `suicide` in categories and hours \"24/7\"")
+    if lines is not None and not any("suicide" in line.categories for line in lines):
+        report.add(node, f"country {code} needs at least one line with `suicide` in categories")
     if not (name and emergency and lines):
         return None
     return Country(
@@ -195,6 +272,8 @@ def _parse_country(code, node, report: _Report, parent) -> Country | None:
         lines=lines,
         emergency_note=report.text(node, "emergency_note", required=False),
         note=report.text(node, "note", required=False),
+        emergency_source=emergency_source,
+        line=getattr(node, "line", 0),
     )
 
 
@@ -212,30 +291,37 @@ def _parse_line(code: str, node, report: _Report, parent) -> Line | None:
         report.add(parent, f"country {code}: each line must be a mapping with name, number, hours...")
         return None
     report.unknown_keys(node, _LINE_KEYS, f"a line of {code}")
-    fields = {key: report.text(node, key) for key in ("name", "hours", "what", "source")}
-    optional = {key: report.text(node, key, required=False) for key in ("number", "text", "chat_url", "note")}
+    if "verified" in node:
+        report.add(node, "`verified` is gone: use `status` (verified, secondary, unverified), `source` and `checked`")
+    fields = {key: report.text(node, key) for key in ("name", "hours", "what")}
+    optional = {key: report.text(node, key, required=False) for key in ("number", "text", "chat_url", "note", "source")}
     _check_contact(node, optional, report)
-    _check_url(node, "source", fields["source"], report)
+    _check_url(node, "source", optional["source"], report, page=True)
     _check_url(node, "chat_url", optional["chat_url"], report)
     categories = _parse_categories(node, report)
-    verified = _parse_date(node, report)
-    if None in fields.values() or categories is None or verified is None:
+    languages = _parse_languages(node, report)
+    status, checked, ok = _parse_verification(node, optional["source"], fields["hours"], report)
+    if None in fields.values() or categories is None or languages is None or not ok:
         return None
-    return Line(categories=categories, verified=verified, **fields, **optional)
+    return Line(categories=categories, languages=languages, status=status, checked=checked,
+                line=getattr(node, "line", 0), **fields, **optional)
 
 
 def _check_contact(node: dict, optional: dict, report: _Report) -> None:
-    """A line people cannot reach is worse than none: it needs a number with digits, or a web chat."""
+    """A line people cannot reach is worse than none: it needs a number with digits, a text number, or a web chat."""
     number = optional["number"]
-    if node.get("number") is None and node.get("chat_url") is None:
-        report.add(node, "a line needs a `number` (or, for a web-only service, a `chat_url`)")
+    if all(node.get(key) is None for key in ("number", "text", "chat_url")):
+        report.add(node, "a line needs a `number` (or, for a text- or web-only service, `text` or a `chat_url`)")
     elif number is not None and not any(ch.isdigit() for ch in number):
         report.add(node, f"`number` {number!r} has no digits")
 
 
-def _check_url(node: dict, key: str, value: str | None, report: _Report) -> None:
-    if value is not None and not value.startswith("https://"):
-        report.add(node, f"`{key}` must be a URL starting with https://, got {value!r}")
+def _check_url(node: dict, key: str, value: str | None, report: _Report, *, page: bool = False) -> None:
+    """Links people tap must be https://. A `source` is a record of the page a fact was checked on, which some
+    stored pages only have as http://."""
+    schemes = ("https://", "http://") if page else ("https://",)
+    if value is not None and not value.startswith(schemes):
+        report.add(node, f"`{key}` must be a URL starting with {' or '.join(schemes)}, got {value!r}")
 
 
 def _parse_categories(node: dict, report: _Report) -> tuple[str, ...] | None:
@@ -250,33 +336,89 @@ def _parse_categories(node: dict, report: _Report) -> tuple[str, ...] | None:
     return tuple(value)
 
 
-def _parse_date(node: dict, report: _Report) -> date | None:
-    """`verified` as a real date: YAML gives a date for 2026-11-26, a string when quoted."""
-    value = node.get("verified")
-    if isinstance(value, date):
+def _parse_languages(node: dict, report: _Report) -> tuple[str, ...] | None:
+    """The ISO 639-1 codes the line answers in, so a person can be given a line that speaks their language."""
+    value = node.get("languages")
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in value):
+        report.add(node, f"`languages` must be a list of ISO 639-1 codes such as [en, es], got {value!r}")
+        return None
+    return tuple(value)
+
+
+def _parse_verification(
+    node: dict, source: str | None, hours: str | None, report: _Report
+) -> tuple[str, date | None, bool]:
+    """`status`, `source` and `checked` must tell the truth together: a date only with the page it was checked on,
+    never on an unverified line, and never in the future; an unverified line can't promise 24/7."""
+    status, ok = node.get("status"), True
+    if status not in STATUSES:
+        report.add(node, f"`status` must be one of {', '.join(STATUSES)}, got {status!r}")
+        status, ok = UNVERIFIED, False
+    checked = _parse_checked(node, report)
+    if checked is False:
+        return status, None, False
+    if checked is not None and source is None:
+        report.add(node, "`checked` needs the `source` page it was checked on")
+        ok = False
+    if checked is not None and status == UNVERIFIED:
+        report.add(node, f"`checked` on a line with status {UNVERIFIED}: a checked line is {VERIFIED} or {SECONDARY}")
+        ok = False
+    if status in TRUSTED and (checked is None or source is None):
+        report.add(node, f"status {status} needs the `source` page and the date it was `checked`")
+        ok = False
+    if checked is not None and checked > date.today():
+        report.add(node, f"`checked` {checked.isoformat()} is in the future")
+        ok = False
+    if status == UNVERIFIED and hours and hours.startswith(ALWAYS_OPEN):
+        report.add(node, f"an {UNVERIFIED} line can't say \"{ALWAYS_OPEN}\": write what is known, e.g. "
+                         "\"hours not confirmed\"")
+        ok = False
+    return status, checked, ok
+
+
+def _parse_checked(node: dict, report: _Report) -> date | None | bool:
+    """`checked` as a real date (YAML gives a date for 2026-11-29, a string when quoted); None when absent, False
+    when it is not a date."""
+    value = node.get("checked")
+    if value is None or isinstance(value, date):
         return value
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        report.add(node, f"`verified` must be a date like 2026-11-26, got {value!r}")
-        return None
+        report.add(node, f"`checked` must be a date like 2026-11-29, got {value!r}")
+        return False
 
 
 # ---- choosing and formatting lines -----------------------------------------------------------------------
 
 
 def ranked_lines(country: Country, category: str | None) -> tuple[Line, ...]:
-    """The lines that suit `category`, most relevant first (closest category, then 24/7, then file order).
+    """The lines that suit `category`, most relevant first (closest category, then 24/7, then checked lines before
+    unverified ones, then file order).
 
-    None means every line in file order, for /sos. If nothing matches, the 24/7 suicide lines stand in.
+    None means every line in file order, for /sos. If nothing matches, the 24/7 suicide lines stand in. When none of
+    the lines chosen has been checked, the country's checked 24/7 suicide lines are added after them, or, if it has
+    none, the lines that work anywhere: an unverified line is never the only one offered.
     """
     if category is None:
-        return country.lines
+        return _with_backup(country, country.lines)
     wanted = RELATED.get(category, (category,))
     matching = [line for line in country.lines if set(wanted) & set(line.categories)]
     if not matching:
-        matching = [line for line in country.lines if line.always_open and "suicide" in line.categories]
-    return tuple(sorted(matching, key=lambda line: (_closeness(line, wanted), not line.always_open)))
+        matching = _crisis_lines(country)
+    ranked = sorted(matching, key=lambda line: (_closeness(line, wanted), not line.always_open, not line.trusted))
+    return _with_backup(country, tuple(ranked))
+
+
+def _crisis_lines(country: Country) -> list[Line]:
+    return [line for line in country.lines if line.always_open and "suicide" in line.categories]
+
+
+def _with_backup(country: Country, lines: tuple[Line, ...]) -> tuple[Line, ...]:
+    if any(line.trusted for line in lines):
+        return lines
+    backup = [line for line in _crisis_lines(country) if line not in lines] or list(country.fallback)
+    return lines + tuple(line for line in backup if line not in lines)
 
 
 def _closeness(line: Line, wanted: tuple[str, ...]) -> int:
@@ -286,7 +428,7 @@ def _closeness(line: Line, wanted: tuple[str, ...]) -> int:
 def primary_line(country: Country, category: str | None) -> Line:
     """The one line to name in a sentence ("contact X now"): the most relevant one that is open right now,
     whatever the hour, falling back to a 24/7 suicide line, which takes any crisis call."""
-    for line in (*ranked_lines(country, category), *ranked_lines(country, "suicide")):
+    for line in (*ranked_lines(country, category), *ranked_lines(country, "suicide"), *country.fallback):
         if line.always_open:
             return line
     return country.lines[0]
@@ -295,7 +437,7 @@ def primary_line(country: Country, category: str | None) -> Line:
 def format_line(line: Line, *, detailed: bool = False) -> str:
     """ "<b>Name</b>: number (text X) – hours" in Telegram HTML; `detailed` adds what the line is for."""
     entry = f"<b>{_esc(line.name)}</b>: {_contact(line)}"
-    if line.text:
+    if line.text and (line.number or line.chat_url):
         entry += f" (text {_esc(line.text)})"
     entry += f" – {_esc(line.hours)}"
     if detailed:
@@ -311,6 +453,8 @@ def format_lines(country: Country, category: str | None, *, detailed: bool = Fal
 
 def format_contact(line: Line) -> str:
     """A line as it reads inside a sentence: "<b>Samaritans</b> on 116 123"."""
+    if not line.number and not line.chat_url:
+        return f"<b>{_esc(line.name)}</b>: {_contact(line)}"
     joiner = "on" if line.number else "at"
     return f"<b>{_esc(line.name)}</b> {joiner} {_contact(line)}"
 
@@ -333,6 +477,8 @@ def country_buttons(country: Country, category: str | None) -> tuple[Button, ...
 def _contact(line: Line) -> str:
     if line.number:
         return _esc(line.number)
+    if line.text and not line.chat_url:
+        return f"text {_esc(line.text)}"
     url = line.chat_url or ""
     label = url.removeprefix("https://").rstrip("/")
     return f'<a href="{html.escape(url, quote=True)}">{_esc(label)}</a>'
