@@ -31,11 +31,16 @@ LEGACY_CASES = ROOT / "tests" / "data" / "crisis_cases.yaml"
 
 
 def legacy_examples(path: Path = LEGACY_CASES) -> list[Example]:
-    """tests/data/crisis_cases.yaml (expect/kind, English) in the corpus format: a category means the handoff."""
+    """The development half of tests/data/crisis_cases.yaml (expect/kind, English) in the corpus format: a category
+    means the handoff. The other half (an even SHA-256 of the text) is in the training corpus, earlier_set_en.jsonl."""
+    import hashlib
+
     import yaml
 
     out = []
     for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+        if int(hashlib.sha256(case["text"].encode()).hexdigest(), 16) % 2 == 0:
+            continue
         category = case["expect"] or "none"
         tier = "none" if category == "none" else "crisis"
         out.append(Example(case["text"], category, tier, "en", case["kind"], f"{path.name}"))
@@ -105,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         sets["all frozen"] = [e for examples in sets.values() for e in examples]
     else:
         sets = {"development (held-out corpus lines and issue examples)": read_folder(DEV_DIR)[0],
-                "development (crisis_cases.yaml)": legacy_examples()}
+                "development (held-out half of crisis_cases.yaml)": legacy_examples()}
     for title, examples in sets.items():
         print_report(title, measure(assessor, examples), args.misses)
     return 0

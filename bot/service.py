@@ -60,12 +60,12 @@ class Conversations:
             bot_username=self.bot_username,
         )
 
-    async def crisis_reply(self, user_id: int, text: str) -> Reply | None:
+    async def crisis_reply(self, user_id: int, text: str, *, ask_directly: bool = True) -> Reply | None:
         """The crisis handoff if `text` needs one (recorded and counted), the ask-directly question for an indirect
-        sign, else None. Always checked first."""
+        sign (unless `ask_directly` is False: a command's arguments), else None. Always checked first."""
         assessment = self.brain.assess(text)
         if assessment.crisis is None:
-            if assessment.check:
+            if assessment.check and ask_directly:
                 person = await self.person(user_id)
                 return self.brain.ask_directly(self.brain.reply_language(person, assessment.language))
             return None
@@ -109,7 +109,7 @@ class Conversations:
 
         The arguments are text a person wrote, so the crisis check runs on them first ("/start i want to die").
         """
-        crisis = await self.crisis_reply(user_id, args)
+        crisis = await self.crisis_reply(user_id, args, ask_directly=False)
         if crisis is not None:
             return crisis
         handler = COMMANDS.get(command)
