@@ -1,4 +1,4 @@
-"""How long the crisis detector takes per message.
+"""How long the crisis check takes per message: the rules alone, and the whole check (rules and learned model).
 
     python bench/bench_detector.py [--messages N] [--seed S]
 
@@ -10,6 +10,8 @@ crisis words ("killing me", "signs of an overdose") and the odd crisis sentence 
 - idiom-rich: 20% idioms/questions;
 - idioms only: nothing but idioms and crisis-sounding everyday phrases, the worst case for the fast gate (every
   sentence must be looked at closely).
+
+Targets: the whole check p99 under 2 ms for a 4096-character message (issue 10); the rules alone under 0.5 ms.
 """
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.safety.detector import default_rules  # noqa: E402
+from bot.config import CONTENT_DIR  # noqa: E402
+from bot.safety.assess import Assessor  # noqa: E402
 
-TARGET_P99_MS = 0.5
+TARGET_P99_MS = {"rules": 0.5, "rules + model": 2.0}
 
 EVERYDAY = [
     "Had a long day at group today and talked about my week.",
@@ -204,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
 
-    rules = default_rules()  # compiled once, before timing
+    assessor = Assessor.load(CONTENT_DIR)  # loaded once, before timing
     rng = random.Random(args.seed)
     kinds = {
         "short (20-250 chars)": [short_message(rng) for _ in range(args.messages)],
@@ -213,20 +216,20 @@ def main(argv: list[str] | None = None) -> int:
                                          for _ in range(args.messages)],
         "4096 chars, idioms only": [stress_message(rng) for _ in range(max(50, args.messages // 4))],
     }
-    for texts in kinds.values():  # warm-up
-        for text in texts[:20]:
-            rules.detect(text)
-
-    print(f"crisis detector, time per message ({args.rounds} rounds, seed {args.seed})")
-    print(f"{'kind':30} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    results = {}
-    for name, texts in kinds.items():
-        p50, p99, worst = summary(measure(rules.detect, texts, args.rounds))
-        results[name] = p99
-        print(f"{name:30} {len(texts) * args.rounds:>6} {p50:>8.3f} {p99:>8.3f} {worst:>8.3f}")
-    p99 = results["4096 chars, everyday mix"]
-    verdict = "meets" if p99 < TARGET_P99_MS else "MISSES"
-    print(f"target: p99 < {TARGET_P99_MS} ms for a 4096-char message: {verdict} ({p99:.3f} ms)")
+    for name, check in (("rules", assessor.rules.detect), ("rules + model", assessor.assess)):
+        for texts in kinds.values():  # warm-up
+            for text in texts[:20]:
+                check(text)
+        print(f"{name}: time per message ({args.rounds} rounds, seed {args.seed})")
+        print(f"{'kind':30} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+        results = {}
+        for kind, texts in kinds.items():
+            p50, p99, worst = summary(measure(check, texts, args.rounds))
+            results[kind] = p99
+            print(f"{kind:30} {len(texts) * args.rounds:>6} {p50:>8.3f} {p99:>8.3f} {worst:>8.3f}")
+        p99 = results["4096 chars, everyday mix"]
+        verdict = "meets" if p99 < TARGET_P99_MS[name] else "MISSES"
+        print(f"target ({name}): p99 < {TARGET_P99_MS[name]} ms for a 4096-char message: {verdict} ({p99:.3f} ms)\n")
     return 0
 
 

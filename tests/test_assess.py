@@ -40,7 +40,7 @@ def rules():
 
 
 def assessor(rules, readings: dict[str, Prediction], default: Prediction | None = None) -> Assessor:
-    return Assessor(rules, FakeModel(readings, default), Thresholds(handoff=0.85, check=0.6, veto=0.75))
+    return Assessor(rules, FakeModel(readings, default), Thresholds())
 
 
 def test_a_rule_match_hands_off_even_when_the_model_sees_nothing_special(rules):

@@ -31,8 +31,9 @@ class Thresholds:
     """Probabilities at which the model acts, tuned on the development set (bench/crisis_sets.py), never on the
     frozen set."""
 
-    handoff: float = 0.85  # P(any crisis) at or above which the model alone hands off
-    check: float = 0.6  # P(any crisis) or P(tier check) at or above which the bot asks directly
+    handoff: float = 0.8  # P(any crisis category) the model alone needs to hand off...
+    handoff_tier: float = 0.5  # ...together with P(tier crisis or emergency)
+    check: float = 0.6  # P(tier check, crisis or emergency) at or above which the bot asks directly
     veto: float = 0.75  # P(no crisis) at or above which a rule's crisis-tier match is set aside
     language: float = 0.6  # P(language) needed to call the message's language
     handoff_words: int = 2  # the model alone hands off only on messages of at least this many words
@@ -80,15 +81,14 @@ class Assessor:
             return Assessment(_more_urgent(rule, model_crisis), language=language, probability=probability)
         if model_crisis is not None:
             return Assessment(model_crisis, language=language, probability=probability)
-        check = words >= t.check_words and (probability >= t.check or whole.tier.get("check", 0.0) >= t.check)
+        check = words >= t.check_words and 1.0 - whole.tier.get("none", 0.0) >= t.check
         return Assessment(None, check=check, language=language, probability=probability)
 
     def _model_crisis(self, prediction: Prediction) -> Crisis | None:
-        """A handoff from the model alone: likely a crisis, and more likely crisis/emergency than just a sign."""
-        if prediction.crisis_probability < self.thresholds.handoff:
-            return None
+        """A handoff from the model alone: a crisis category likely, and the crisis or emergency tier likely."""
         tiers = prediction.tier
-        if tiers.get("check", 0.0) > tiers.get(CRISIS, 0.0) + tiers.get(EMERGENCY, 0.0):
+        urgent = tiers.get(CRISIS, 0.0) + tiers.get(EMERGENCY, 0.0)
+        if prediction.crisis_probability < self.thresholds.handoff or urgent < self.thresholds.handoff_tier:
             return None
         tier = EMERGENCY if tiers.get(EMERGENCY, 0.0) >= tiers.get(CRISIS, 0.0) else CRISIS
         return Crisis(prediction.top("category", exclude=("none",)), tier)

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from bot.safety.normalize import normalize
 
 FEATURES_VERSION = 1  # bump when `features` changes: the shipped model must then be retrained
 CHAR_NGRAMS = (3, 5)
+HEADS = ("category", "tier", "language")
 
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?|[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.UNICODE)
 
@@ -70,17 +72,16 @@ def features(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Head:
-    """One softmax head: `classes` (k,), `coef` (k, n_features) and `intercept` (k,)."""
+    """One softmax head: its `classes` and the rows `start:stop` of the model's stacked weights."""
 
     classes: tuple[str, ...]
-    coef: np.ndarray
-    intercept: np.ndarray
+    start: int
+    stop: int
 
-    def probabilities(self, columns: np.ndarray, values: np.ndarray) -> dict[str, float]:
-        """Softmax over the classes for a sparse feature vector given as (column indices, values)."""
-        scores = self.coef[:, columns].astype(np.float64) @ values + self.intercept
-        scores -= scores.max()
-        exp = np.exp(scores)
+    def probabilities(self, scores: np.ndarray) -> dict[str, float]:
+        """Softmax over this head's classes, from the scores of all heads stacked together."""
+        mine = scores[self.start:self.stop]
+        exp = np.exp(mine - mine.max())
         return dict(zip(self.classes, (exp / exp.sum()).tolist()))
 
 
@@ -106,12 +107,15 @@ class Prediction:
 class CrisisModel:
     """The trained model, loaded from content/crisis_model.npz. Use `predict(text)`."""
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, heads: dict[str, Head], meta: dict):
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, heads: dict[str, Head], coef: np.ndarray,
+                 intercept: np.ndarray, meta: dict):
         self.vocabulary = vocabulary
-        self.idf = idf
+        self.idf = idf.astype(np.float64)
         self.heads = heads
+        self.coef_by_feature = np.ascontiguousarray(coef.T)  # (n_features, n_scores): one row gathered per feature
+        self.intercept = intercept
         self.meta = meta
-        self._columns_cache: dict[str, tuple[int, ...]] = {}
+        self._columns_cache: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls, path: Path) -> "CrisisModel":
@@ -119,32 +123,42 @@ class CrisisModel:
         with np.load(path, allow_pickle=False) as data:
             meta = json.loads(str(data["meta"]))
             vocabulary = {term: i for i, term in enumerate(data["vocabulary"].tolist())}
-            heads = {
-                name: Head(tuple(data[f"{name}_classes"].tolist()), data[f"{name}_coef"], data[f"{name}_intercept"])
-                for name in ("category", "tier", "language")
-            }
-            return cls(vocabulary, data["idf"], heads, meta)
+            heads, coefs, intercepts, start = {}, [], [], 0
+            for name in HEADS:
+                classes = tuple(data[f"{name}_classes"].tolist())
+                heads[name] = Head(classes, start, start + len(classes))
+                coefs.append(data[f"{name}_coef"])
+                intercepts.append(data[f"{name}_intercept"])
+                start += len(classes)
+            return cls(vocabulary, data["idf"], heads, np.vstack(coefs), np.concatenate(intercepts), meta)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF vector of `text` as (column indices, values): sublinear tf, idf, then L2 norm.
 
-        Equal to scikit-learn's TfidfVectorizer(analyzer=features, sublinear_tf=True) transform; each word's columns
-        are looked up once and cached, so a long message costs about one lookup per word.
+        Equal to scikit-learn's TfidfVectorizer(analyzer=features, sublinear_tf=True) transform (a test checks
+        it). Each distinct word's columns are looked up once and cached, and counted with its number of
+        occurrences, so a long message costs about one lookup per distinct word.
         """
         words = tokens(text)
-        columns = [i for i in map(self.vocabulary.get, bigrams(words)) if i is not None]
-        for word in words:
-            columns.extend(self._word_columns(word))
-        if not columns:
+        pairs = [i for i in map(self.vocabulary.get, bigrams(words)) if i is not None]
+        per_word = Counter(words)
+        word_parts = [self._word_columns(word) for word in per_word]
+        columns = np.concatenate([np.array(pairs, dtype=np.int64), *word_parts])
+        lengths = np.fromiter(map(len, word_parts), dtype=np.int64, count=len(word_parts))
+        occurrences = np.fromiter(per_word.values(), dtype=np.float64, count=len(per_word))
+        weights = np.concatenate([np.ones(len(pairs)), np.repeat(occurrences, lengths)])
+        if not len(columns):
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        unique, counts = np.unique(np.array(columns, dtype=np.int64), return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[unique]
+        counts = np.bincount(columns, weights=weights, minlength=len(self.idf))
+        unique = np.flatnonzero(counts)
+        values = (1.0 + np.log(counts[unique])) * self.idf[unique]
         return unique, values / np.linalg.norm(values)
 
-    def _word_columns(self, word: str) -> tuple[int, ...]:
+    def _word_columns(self, word: str) -> np.ndarray:
         cached = self._columns_cache.get(word)
         if cached is None:
-            cached = tuple(i for i in map(self.vocabulary.get, word_features(word)) if i is not None)
+            cached = np.array([i for i in map(self.vocabulary.get, word_features(word)) if i is not None],
+                              dtype=np.int64)
             if len(self._columns_cache) < 100_000:
                 self._columns_cache[word] = cached
         return cached
@@ -152,8 +166,8 @@ class CrisisModel:
     def predict(self, text: str) -> Prediction:
         """Probabilities for `text` from each head."""
         columns, values = self.vector(text)
-        return Prediction(*(self.heads[name].probabilities(columns, values)
-                            for name in ("category", "tier", "language")))
+        scores = values @ self.coef_by_feature[columns] + self.intercept
+        return Prediction(*(self.heads[name].probabilities(scores) for name in HEADS))
 
 
 def corpus_digest(corpus_dir: Path) -> str:
