@@ -59,12 +59,14 @@ def measure(assessor: Assessor, examples: list[Example]) -> dict:
             stats[(lang, "alarm")][1] += 1
             stats[("all", "alarm")][1] += 1
             stats[(lang, "question on none")][1] += 1
+            stats[("all", "question on none")][1] += 1
             if handoff:
                 stats[(lang, "alarm")][0] += 1
                 stats[("all", "alarm")][0] += 1
                 alarms.append((example, result))
             elif result.check:
                 stats[(lang, "question on none")][0] += 1
+                stats[("all", "question on none")][0] += 1
                 questions.append((example, result))
             continue
         if example.tier == "check":
@@ -77,8 +79,9 @@ def measure(assessor: Assessor, examples: list[Example]) -> dict:
             stats[("all", "recall")][1] += 1
             stats[(lang, "recall")][0] += found
             stats[("all", "recall")][0] += found
-        stats[(lang, key)][1] += 1
-        stats[(lang, key)][0] += found
+        for where in (lang, "all"):
+            stats[(where, key)][1] += 1
+            stats[(where, key)][0] += found
         if not found:
             misses.append((example, result))
     return {"stats": stats, "misses": misses, "alarms": alarms, "questions": questions}

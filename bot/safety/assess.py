@@ -32,7 +32,7 @@ class Thresholds:
     frozen set."""
 
     handoff: float = 0.8  # P(any crisis category) the model alone needs to hand off...
-    handoff_tier: float = 0.5  # ...together with P(tier crisis or emergency)
+    handoff_tier: float = 0.3  # ...together with P(tier crisis or emergency)
     check: float = 0.6  # P(tier check, crisis or emergency) at or above which the bot asks directly
     veto: float = 0.75  # P(no crisis) at or above which a rule's crisis-tier match is set aside
     language: float = 0.6  # P(language) needed to call the message's language
