@@ -5,54 +5,110 @@ what `ask` prints is exactly what a person gets.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.checkins.texts import CheckinTexts, load_checkin_texts
-from bot.contentfile import load_yaml_file
 from bot.knowledge.answers import answer_reply, no_answer_reply, parse_topic_callback, topic_reply, topics_menu
 from bot.knowledge.index import Index
 from bot.knowledge.topics import Topic, load_topics
-from bot.reply import Reply
+from bot.reply import SILENCE, Effects, Reply
 from bot.safety.crisis import Crisis
 from bot.safety.detector import Rules, detect, load_rules
 from bot.safety.helplines import Directory, load_directory
 from bot.safety.replies import Replies, country_reply, crisis_reply, load_replies, sos_reply
+from bot.texts import Texts
 
 PRIVATE = "private"
+GROUP = "group"
+SUPERGROUP = "supergroup"
+CHANNEL = "channel"
 
 
 @dataclass(frozen=True)
-class Person:
-    """Who a text comes from, as far as the brain needs to know.
+class Author:
+    """Who wrote a message in a group or channel, resolved once by the adapter (see bot/telegram/author.py).
+
+    `kind` is "person" (a member, `id` their user id), "group" (an anonymous admin writing as the group, `id` the
+    group's chat id) or "channel" (a channel's post, or a linked channel's automatic forward; `id` the channel's
+    chat id). Telegram's service account is never a person.
+    """
+
+    kind: str
+    id: int
+    name: str
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == "person"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a text comes from, as far as the decision needs to know. Plain data: no Telegram types.
 
     `country` is the person's (or group's) own choice, None until they choose. `recent_crisis` is the crisis
     handed off to them in the last few minutes, so a repeat gets a short reminder rather than the whole block.
+    `addressed` is False for group chatter not meant for the bot (and for command arguments): only a crisis is
+    answered then. `language_hint` is Telegram's language_code for the person, when known.
     """
 
-    user_id: int | None = None
-    country: str | None = None
     chat_type: str = PRIVATE
+    chat_id: int | None = None
+    message_id: int | None = None
+    edited: bool = False
+    addressed: bool = True
+    author: Author | None = None
+    country: str | None = None
     recent_crisis: Crisis | None = None
     bot_username: str | None = None
+    language_hint: str | None = None
+    chat_title: str | None = None
+    chat_username: str | None = None
+
+    @classmethod
+    def private(cls, user_id: int | None = None, **fields) -> "Source":
+        """A private chat with `user_id` (whose chat id is their user id)."""
+        return cls(chat_type=PRIVATE, chat_id=user_id, **fields)
 
     @property
     def in_group(self) -> bool:
         return self.chat_type != PRIVATE
+
+    @property
+    def pages_responders(self) -> bool:
+        """A crisis in a group pages its responders, unless the words are a channel's own (post or forward)."""
+        if self.chat_type not in (GROUP, SUPERGROUP):
+            return False
+        return self.author is None or self.author.kind in ("person", "group")
+
+    @property
+    def count_kind(self) -> str:
+        """The chat kind crisis counters are kept under: private, group or channel."""
+        return CHANNEL if self.chat_type == CHANNEL else (GROUP if self.in_group else PRIVATE)
+
+
+def without_mention(text: str, bot_username: str | None) -> str:
+    """The question in "@bot what is naloxone": the first mention of the bot taken out."""
+    if not bot_username:
+        return text
+    lowered, mention = text.lower(), f"@{bot_username.lower()}"
+    at = lowered.find(mention)
+    return (text[:at] + text[at + len(mention):]).strip() if at >= 0 else text
 
 
 class Brain:
     """The loaded content and the decisions made with it. Built once at start-up; never changes afterwards."""
 
     def __init__(self, *, rules: Rules, directory: Directory, replies: Replies, index: Index,
-                 topics: list[Topic], messages: dict, checkin_texts: CheckinTexts,
+                 topics: list[Topic], texts: Texts, checkin_texts: CheckinTexts,
                  default_country: str | None = None):
         self.rules = rules
         self.directory = directory
         self.replies = replies
         self.index = index
         self.topics = {topic.id: topic for topic in topics}
-        self.messages = messages
+        self.texts = texts
         self.checkin_texts = checkin_texts
         self.default_country = default_country
 
@@ -66,7 +122,7 @@ class Brain:
             replies=load_replies(content_dir / "crisis_replies.yaml"),
             index=Index.build(topics, synonyms_path=content_dir / "synonyms.yaml"),
             topics=topics,
-            messages=dict(load_yaml_file(content_dir / "messages.yaml")),
+            texts=Texts.load(content_dir / "messages.yaml"),
             checkin_texts=load_checkin_texts(content_dir / "checkins.yaml"),
             default_country=default_country,
         )
@@ -77,53 +133,63 @@ class Brain:
         """The crisis check alone, for callers that must act on it before anything else (alerts, counters)."""
         return detect(text, self.rules)
 
-    def respond(self, text: str, person: Person, *, addressed: bool = True) -> Reply:
+    def respond(self, text: str, source: Source) -> Reply:
         """Crisis handoff first, whatever else the text says; then guidance; then an honest "I don't know".
 
-        In a group, only a crisis is answered unless the bot was addressed; an empty Reply means stay silent.
+        Only a crisis is answered in an edit, or when the bot was not addressed (group chatter, command
+        arguments): an empty Reply means stay silent. The Reply's effects say what follows besides sending.
         """
         crisis = self.detect(text)
         if crisis is not None:
-            return self.crisis(crisis, person)
-        if not addressed:
-            return Reply(texts=())
-        return self.answer(text)
+            return self.crisis(crisis, source)
+        if source.edited or not source.addressed:
+            return SILENCE
+        reply = self.answer(without_mention(text, source.bot_username) if source.in_group else text)
+        if reply.answer is not None and not source.in_group:
+            return replace(reply, effects=Effects(answer_count=reply.answer.id))
+        return reply
 
     def answer(self, text: str) -> Reply:
         """The guidance part of the path, for callers that already ran the crisis check on this text."""
         if not any(ch.isalnum() for ch in text):
-            return Reply(texts=(self.messages["fallback_empty"],))
+            return self.texts.reply("fallback_empty")
         answer = self.index.answer(text)
         if answer is None:
             return no_answer_reply()
         return answer_reply(answer)
 
-    def crisis(self, crisis: Crisis, person: Person) -> Reply:
-        """The handoff for a detected crisis: the person's (or group's) country lines, short if a repeat."""
-        repeat = person.recent_crisis is not None and crisis.urgency <= person.recent_crisis.urgency
-        return crisis_reply(
+    def crisis(self, crisis: Crisis, source: Source) -> Reply:
+        """The handoff for a detected crisis: the person's (or group's) country lines, short if a repeat.
+
+        Its effects: remember and count the crisis, and page the group's responders where that applies.
+        """
+        repeat = source.recent_crisis is not None and crisis.urgency <= source.recent_crisis.urgency
+        reply = crisis_reply(
             crisis,
-            self.country_of(person),
+            self.country_of(source),
             repeat=repeat,
-            in_group=person.in_group,
-            bot_username=person.bot_username,
-            country_known=self.country_known(person),
+            in_group=source.in_group,
+            bot_username=source.bot_username,
+            country_known=self.country_known(source),
             replies=self.replies,
         )
+        effects = Effects(crisis=crisis, crisis_count=f"{crisis.category}/{source.count_kind}",
+                          page_responders=source.pages_responders)
+        return replace(reply, effects=effects)
 
     # --- helplines ----------------------------------------------------------------------------------------------
 
-    def country_code(self, person: Person) -> str | None:
-        return person.country or self.default_country
+    def country_code(self, source: Source) -> str | None:
+        return source.country or self.default_country
 
-    def country_known(self, person: Person) -> bool:
-        return self.country_code(person) is not None
+    def country_known(self, source: Source) -> bool:
+        return self.country_code(source) is not None
 
-    def country_of(self, person: Person):
-        return self.directory.for_country(self.country_code(person))
+    def country_of(self, source: Source):
+        return self.directory.for_country(self.country_code(source))
 
-    def sos(self, person: Person) -> Reply:
-        return sos_reply(self.country_of(person), self.country_known(person), replies=self.replies)
+    def sos(self, source: Source) -> Reply:
+        return sos_reply(self.country_of(source), self.country_known(source), replies=self.replies)
 
     def choose_country(self, code: str) -> Reply | None:
         """The confirmation for `/country CC`, or None when the directory has no such country."""
@@ -133,10 +199,6 @@ class Brain:
         return country_reply(self.directory.for_country(code), replies=self.replies)
 
     # --- fixed texts and browsing -----------------------------------------------------------------------------
-
-    def message(self, key: str) -> Reply:
-        """A fixed text from content/messages.yaml (used as written: braces in it are just braces)."""
-        return Reply(texts=(self.messages[key].strip(),))
 
     def topics_menu(self) -> Reply:
         return topics_menu(list(self.topics.values()))

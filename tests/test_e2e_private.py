@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.respond import Person
+from bot.respond import Source
 from tests.fakebotapi import callback_update, group_chat, message_update, private_chat, user
 
 PERSON = 5001
@@ -36,7 +36,7 @@ async def test_a_question_gets_the_decision_paths_answer(running_bot, brain):
 
 async def test_a_crisis_message_gets_the_helplines_first(running_bot, brain):
     call = await running_bot.say(private("i just wanna die rn"), chat_id=PERSON)
-    expected = brain.respond("i just wanna die rn", Person())
+    expected = brain.respond("i just wanna die rn", Source.private())
     assert expected.crisis is not None
     assert call.params["text"] == expected.texts[0]
     sends = running_bot.api.calls_to("sendMessage", PERSON)

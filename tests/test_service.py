@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import MYDATA_LABELS, Conversations
+from bot.flows import Flows
+from bot.flows.private import MYDATA_FIELDS
 from bot.store import PersonRow, Store
 
 ME = 77
@@ -13,12 +14,12 @@ ME = 77
 @pytest.fixture
 async def conversations(brain):
     store = await Store.open(Path(":memory:"))
-    yield Conversations(brain, store)
+    yield Flows.build(brain, store).private
     await store.close()
 
 
 def test_mydata_names_every_stored_field():
-    assert {f.name for f in fields(PersonRow)} - {"user_id"} == set(MYDATA_LABELS)
+    assert {f.name for f in fields(PersonRow)} - {"user_id"} == set(MYDATA_FIELDS)
 
 
 async def test_mydata_shows_what_a_person_set(conversations):

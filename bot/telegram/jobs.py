@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from telegram.ext import Application, ContextTypes
 
-from bot.checkin_jobs import due_checkins, mark_sent
+from bot.flows.due_checkins import due_checkins, mark_sent
 from bot.telegram.groups import escalation_tick
 from bot.telegram.runtime import Runtime
 
@@ -28,7 +28,7 @@ async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     busy = rt.recently_sent
     busy.rotate()
     now = datetime.now(UTC)
-    items = await due_checkins(rt.store, rt.brain.checkin_texts, now, busy)
+    items = await due_checkins(rt.store, rt.brain.checkin_texts, rt.brain.texts, now, busy)
     for item in items:
         async def done(sent: bool, item=item) -> None:
             if sent:
