@@ -155,8 +155,8 @@ class Brain:
             return self.texts.reply("fallback_empty")
         answer = self.index.answer(text)
         if answer is None:
-            return no_answer_reply()
-        return answer_reply(answer)
+            return no_answer_reply(self.texts)
+        return answer_reply(answer, self.texts)
 
     def crisis(self, crisis: Crisis, source: Source) -> Reply:
         """The handoff for a detected crisis: the person's (or group's) country lines, short if a repeat.
@@ -201,7 +201,7 @@ class Brain:
     # --- fixed texts and browsing -----------------------------------------------------------------------------
 
     def topics_menu(self) -> Reply:
-        return topics_menu(list(self.topics.values()))
+        return topics_menu(list(self.topics.values()), self.texts)
 
     def topic(self, callback_data: str) -> Reply | None:
         """The topic a `topic:<id>` button names, or None for forged or stale data."""
