@@ -28,6 +28,16 @@ async def start_privately(bot, user_id):
     await bot.say(message_update(private_chat(user_id), "/start", user(user_id)), chat_id=user_id)
 
 
+async def add_two_responders(bot):
+    bot.api.chat_members[(GROUP, ADMIN)] = "administrator"
+    for responder in (RESPONDER_A, RESPONDER_B):
+        await start_privately(bot, responder)
+        reply_to = {"message_id": 500 + responder, "date": 0, "chat": group_chat(GROUP), "text": "hi",
+                    "from": user(responder, f"User{responder}")}
+        await bot.say(in_group("/responders add", ADMIN, reply_to=reply_to), chat_id=GROUP,
+                      reply_contains="now a peer responder")
+
+
 async def test_added_to_a_group_it_introduces_itself_and_says_what_it_can_see(running_bot):
     call = await running_bot.say(added_to_group("member"), chat_id=GROUP)
     text = call.params["text"]
@@ -72,13 +82,7 @@ async def test_an_anonymous_admin_counts_as_an_admin(running_bot):
 
 async def test_crisis_in_a_group_replies_to_the_message_and_alerts_responders(running_bot):
     bot, api = running_bot, running_bot.api
-    api.chat_members[(GROUP, ADMIN)] = "administrator"
-    for responder in (RESPONDER_A, RESPONDER_B):
-        await start_privately(bot, responder)
-        reply_to = {"message_id": 500 + responder, "date": 0, "chat": group_chat(GROUP), "text": "hi",
-                    "from": user(responder, f"User{responder}")}
-        await bot.say(in_group("/responders add", ADMIN, reply_to=reply_to), chat_id=GROUP,
-                      reply_contains="responder")
+    await add_two_responders(bot)
     secret_words = "everyone would be better off if I was dead, I'm going to kill myself tonight"
     call = await bot.say(in_group(secret_words, MEMBER, message_id=9001), chat_id=GROUP)
     assert call.params["reply_parameters"]["message_id"] == 9001
@@ -161,16 +165,6 @@ async def test_responders_can_be_listed_and_removed_by_admins_only(running_bot):
     await bot.say(in_group("/responders remove", ADMIN, reply_to=their_message), chat_id=GROUP,
                   reply_contains="no longer")
     assert await bot.runtime.store.responders(GROUP) == []
-
-
-async def add_two_responders(bot):
-    bot.api.chat_members[(GROUP, ADMIN)] = "administrator"
-    for responder in (RESPONDER_A, RESPONDER_B):
-        await start_privately(bot, responder)
-        reply_to = {"message_id": 500 + responder, "date": 0, "chat": group_chat(GROUP), "text": "hi",
-                    "from": user(responder, f"User{responder}")}
-        await bot.say(in_group("/responders add", ADMIN, reply_to=reply_to), chat_id=GROUP,
-                      reply_contains="now a peer responder")
 
 
 async def settle(bot, user_id=ADMIN + 100):
