@@ -6,7 +6,8 @@
 - group_settings.py GroupSettings: what a group's admins change
 - alerts.py         ResponderAlerts: peer-responder alerts, acknowledgement, escalation, pruning
 - effects.py        CrisisEffects: the one place a Reply's side effects happen, once per message
-- due_checkins.py   which check-ins are due now, and recording them once delivered
+- due_checkins.py   DueCheckins: which check-ins are due now, and recording them once delivered
+- membership.py     Membership: blocked/unblocked, added/removed, migrated, gone
 - commands.py       the one command table (menus, /help, console, group dispatch)
 
 Arrows point one way: bot.telegram -> bot.flows -> bot.respond (brain) and bot.store. Nothing here imports
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.flows.alerts import ResponderAlerts
+from bot.flows.due_checkins import DueCheckins
 from bot.flows.effects import CrisisEffects
 from bot.flows.group_settings import GroupSettings
 from bot.flows.groups import GroupChats
+from bot.flows.membership import Membership
 from bot.flows.private import PrivateChats, utc_now
 from bot.respond import Brain
 from bot.store import Store
@@ -36,6 +39,8 @@ class Flows:
     private: PrivateChats
     groups: GroupChats
     alerts: ResponderAlerts
+    membership: Membership
+    due_checkins: DueCheckins
 
     @classmethod
     def build(cls, brain: Brain, store: Store, *, bot_username: str | None = None,
@@ -49,4 +54,6 @@ class Flows:
                                  admin_user_ids=admin_user_ids, clock=clock),
             groups=GroupChats(brain, store, texts, effects, settings, clock),
             alerts=ResponderAlerts(store, texts, clock),
+            membership=Membership(store),
+            due_checkins=DueCheckins(store, brain.checkin_texts, texts),
         )

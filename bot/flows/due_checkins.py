@@ -91,6 +91,21 @@ async def _plan_or_move_on(advance, row, chat_id: int, now: datetime, busy: Cont
     return following, day
 
 
+class DueCheckins:
+    """The check-in job's view of the store: what is due now, and recording what was delivered."""
+
+    def __init__(self, store: Store, checkin_texts: CheckinTexts, texts: Texts):
+        self.store = store
+        self.checkin_texts = checkin_texts
+        self.texts = texts
+
+    async def due(self, now: datetime, busy: Container[int]) -> list[DueCheckin]:
+        return await due_checkins(self.store, self.checkin_texts, self.texts, now, busy)
+
+    async def sent(self, item: DueCheckin, now: datetime) -> None:
+        await mark_sent(self.store, item, now)
+
+
 async def mark_sent(store: Store, item: DueCheckin, now: datetime) -> None:
     """Record a delivered check-in: next due moment, its local day (never twice) and the prompt used."""
     advance = store.advance_group_checkin if item.is_group else store.advance_person_checkin

@@ -90,29 +90,28 @@ async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     rt = runtime(context)
     change: ChatMemberUpdated = update.my_chat_member
     chat = change.chat
+    membership = rt.flows.membership
     if chat.type == Chat.PRIVATE:
-        if change.new_chat_member.status == ChatMember.BANNED:
-            await rt.store.mark_person_inactive(chat.id, "blocked")
-        elif change.new_chat_member.status == ChatMember.MEMBER:
-            await rt.store.reactivate_person(chat.id)
+        if change.new_chat_member.status in (ChatMember.BANNED, ChatMember.MEMBER):
+            await membership.person_reachable(chat.id, change.new_chat_member.status == ChatMember.MEMBER)
         return
     was_in = change.old_chat_member.status in PRESENT_STATUSES
     is_in = change.new_chat_member.status in PRESENT_STATUSES
     if is_in:
-        await rt.store.upsert_group(chat.id, chat.type)
+        await membership.joined(chat.id, chat.type)
     if is_in and not was_in and chat.type != Chat.CHANNEL:
         reply = rt.flows.groups.introduction(
             is_admin=change.new_chat_member.status == ChatMember.ADMINISTRATOR,
             reads_all=bool(getattr(rt.sender.bot, "can_read_all_group_messages", False)))
         await send_reply(rt, chat.id, reply)
     elif was_in and not is_in:
-        await rt.store.deactivate_group(chat.id)
+        await membership.left(chat.id)
         log.info("removed from a %s; its posts are stopped", chat.type)
 
 
 async def chat_migrated(rt: Runtime, old_id: int, new_id: int) -> None:
     """A group became a supergroup: everything it set moves to the new id."""
-    await rt.store.migrate_group(old_id, new_id)
+    await rt.flows.membership.migrated(old_id, new_id)
     log.info("group settings moved to its new supergroup id")
 
 
