@@ -173,3 +173,12 @@ async def test_group_commands_for_private_things_point_to_a_private_chat(running
     call = await running_bot.say(message_update(chat, "/sober 2024-01-01", user(PERSON)), chat_id=-100777)
     assert "private" in call.params["text"].lower()
     assert "2024" not in call.params["text"]
+
+
+async def test_help_lists_exactly_the_commands_of_the_private_menu(running_bot):
+    import re
+
+    call = await running_bot.say(private("/help"), chat_id=PERSON)
+    menus = {c.params["scope"]["type"]: c.params["commands"] for c in running_bot.api.calls_to("setMyCommands")}
+    menu = [command["command"] for command in menus["all_private_chats"]]
+    assert re.findall(r"^/(\w+) – ", call.params["text"], flags=re.MULTILINE) == menu

@@ -38,3 +38,40 @@ async def test_every_menu_command_is_answered_where_its_menu_is_shown(flows, bra
         assert reply.texts and reply.texts[0] != brain.texts("unknown_command"), name
     for name, key in menu(GROUP, ADMIN):
         assert brain.texts(key)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The bot.* modules a file imports, wherever the import statement is (function-level ones too)."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bot"):
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("bot"))
+    return found
+
+
+def test_no_module_of_the_bot_imports_itself_back():
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for p in (ROOT / "bot").rglob("*.py")}
+    graph = {name: {m for m in imports_of(path) if m in modules and m != name} for name, path in modules.items()}
+    for name in graph:  # a package's __init__ importing its own submodules is not a cycle
+        graph[name] -= {m for m in graph[name] if name.startswith(m + ".")}
+
+    def cycle_from(start):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    return path
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, path + [nxt]))
+        return None
+
+    cycles = [cycle_from(name) for name in sorted(graph)]
+    assert [c for c in cycles if c] == []
