@@ -27,7 +27,7 @@ CHANNEL = "channel"
 
 @dataclass(frozen=True)
 class Author:
-    """Who wrote a message in a group or channel, resolved once by the adapter (see bot/telegram/author.py).
+    """Who wrote a message in a group or channel, resolved once by the adapter (bot/telegram/source.py).
 
     `kind` is "person" (a member, `id` their user id), "group" (an anonymous admin writing as the group, `id` the
     group's chat id) or "channel" (a channel's post, or a linked channel's automatic forward; `id` the channel's
