@@ -46,7 +46,7 @@ def bench(label: str, copies: int, questions: list[str], rounds: int) -> dict:
         index_module._stem.cache_clear()
         t0 = time.perf_counter()
         topics = multiply(load_topics(GUIDANCE), copies)
-        lexicon = load_lexicon()
+        lexicon = load_lexicon(ROOT / "content" / "synonyms.yaml")
         t1 = time.perf_counter()
         index = Index.build(topics, lexicon)
         t2 = time.perf_counter()

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--all", action="store_true", help="also print every question's top 3")
     args = parser.parse_args(argv)
-    index = Index.build(load_topics(GUIDANCE))
+    index = Index.build(load_topics(GUIDANCE), synonyms_path=ROOT / "content" / "synonyms.yaml")
     cases = load_cases(args.path)
     result = evaluate(index, cases, args.threshold)
     print(f"on-topic top-1 accuracy: {result.correct}/{result.on_topic} = {result.accuracy:.1%}")

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.config import CONTENT_DIR, ConfigError, Settings, load_settings
 from bot.contentfile import ContentError, Problem
 from bot.reply import Reply, plain_reply
-from bot.respond import Brain, Person
+from bot.respond import Brain, Source
 from bot.safety.helplines import STALE_DAYS, normalize_code
 
 log = logging.getLogger("bot")
@@ -99,7 +99,7 @@ def content_problems(content_dir: Path) -> list[Problem]:
     from bot.checkins.texts import validate_checkin_texts
     from bot.knowledge.index import validate_synonyms
     from bot.knowledge.topics import validate_topics
-    from bot.messages import validate_messages
+    from bot.texts import validate_messages
     from bot.safety.detector import validate_rules
     from bot.safety.helplines import validate_directory
     from bot.safety.model import validate_model
@@ -214,10 +214,10 @@ def ask_record(text: str, reply: Reply) -> dict:
 
 def ask(brain: Brain, words: list[str], country: str | None, *, as_json: bool) -> int:
     """Answer one message, or each line of standard input with '-'. Nothing is stored; Telegram is not touched."""
-    person = Person(country=country)
+    source = Source.private(country=country)
     lines = (line.rstrip("\n") for line in sys.stdin) if words == ["-"] else iter([" ".join(words)])
     for text in lines:
-        reply = brain.respond(text, person)
+        reply = brain.respond(text, source)
         if as_json:
             print(json.dumps(ask_record(text, reply), ensure_ascii=False), flush=True)
         else:
@@ -233,14 +233,14 @@ CONSOLE_USER = 1  # the terminal user's id in the console's in-memory store
 
 async def console(brain: Brain, country: str | None) -> int:
     """A private chat in the terminal through the same service a Telegram chat uses; state lives in memory only."""
-    from bot.service import Conversations
+    from bot.flows import Flows
     from bot.store import Store
 
     store = await Store.open(Path(":memory:"))
-    conversations = Conversations(brain, store)
+    chats = Flows.build(brain, store).private
     if country:
         await store.set_country(CONSOLE_USER, country)
-    print(plain_reply(await conversations.on_command(CONSOLE_USER, "start", "")))
+    print(plain_reply(await chats.on_command(CONSOLE_USER, "start", "")))
     print("\n(Type a message or a /command. Press a button by typing its number, like #1. Ctrl-D to quit.)")
     buttons: list = []
     loop = asyncio.get_running_loop()
@@ -249,7 +249,7 @@ async def console(brain: Brain, country: str | None) -> int:
             line = await loop.run_in_executor(None, _read_line)
             if line is None:
                 break
-            reply = await console_turn(conversations, line.strip(), buttons)
+            reply = await console_turn(chats, line.strip(), buttons)
             if reply is None:
                 continue
             buttons = [b for row in reply.buttons for b in row]
@@ -266,19 +266,19 @@ def _read_line() -> str | None:
         return None
 
 
-async def console_turn(conversations, line: str, buttons: list) -> Reply | None:
+async def console_turn(chats, line: str, buttons: list) -> Reply | None:
     if not line:
         return None
     if line.startswith("#") and line[1:].isdigit():
         index = int(line[1:]) - 1
         if not 0 <= index < len(buttons) or buttons[index].callback is None:
-            return Reply(texts=("No such button.",))
-        reply = await conversations.on_callback(CONSOLE_USER, buttons[index].callback, private=True)
-        return reply or Reply(texts=(conversations.brain.messages["stale_button"],))
+            return chats.texts.reply("no_such_button")
+        reply = await chats.on_callback(CONSOLE_USER, buttons[index].callback, private=True)
+        return reply or chats.texts.reply("stale_button")
     if line.startswith("/"):
         name, _, args = line[1:].partition(" ")
-        return await conversations.on_command(CONSOLE_USER, name.split("@")[0].lower(), args)
-    return await conversations.on_text(CONSOLE_USER, line)
+        return await chats.on_command(CONSOLE_USER, name.split("@")[0].lower(), args)
+    return await chats.on_text(CONSOLE_USER, line)
 
 
 def console_text(reply: Reply) -> str:

@@ -5,6 +5,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from bot.safety.crisis import Crisis
+
 
 @dataclass(frozen=True)
 class Button:
@@ -33,6 +35,24 @@ class AnswerRef:
 
 
 @dataclass(frozen=True)
+class Effects:
+    """What must happen besides sending, carried out once per message by `bot.flows.effects`.
+
+    `crisis` is remembered (in memory only) and counted under `crisis_count` ("category/chat kind", no text, no
+    id); `page_responders` sends the group's peer responders a private alert; `answer_count` counts the guidance
+    topic used (private chats only).
+    """
+
+    crisis: Crisis | None = None
+    crisis_count: str | None = None
+    page_responders: bool = False
+    answer_count: str | None = None
+
+
+NO_EFFECTS = Effects()
+
+
+@dataclass(frozen=True)
 class Reply:
     """One or more messages in Telegram HTML (<b>, <i>, <a href>), buttons under the last one.
 
@@ -48,6 +68,10 @@ class Reply:
     poll: tuple[str, tuple[str, ...]] | None = None  # an anonymous poll (question, options) after the texts
     check: bool = False
     language: str = "en"
+    effects: Effects = NO_EFFECTS
+
+
+SILENCE = Reply(texts=())
 
 
 _TAG = re.compile(r"<[^>]+>")

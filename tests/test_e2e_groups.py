@@ -28,6 +28,16 @@ async def start_privately(bot, user_id):
     await bot.say(message_update(private_chat(user_id), "/start", user(user_id)), chat_id=user_id)
 
 
+async def add_two_responders(bot):
+    bot.api.chat_members[(GROUP, ADMIN)] = "administrator"
+    for responder in (RESPONDER_A, RESPONDER_B):
+        await start_privately(bot, responder)
+        reply_to = {"message_id": 500 + responder, "date": 0, "chat": group_chat(GROUP), "text": "hi",
+                    "from": user(responder, f"User{responder}")}
+        await bot.say(in_group("/responders add", ADMIN, reply_to=reply_to), chat_id=GROUP,
+                      reply_contains="now a peer responder")
+
+
 async def test_added_to_a_group_it_introduces_itself_and_says_what_it_can_see(running_bot):
     call = await running_bot.say(added_to_group("member"), chat_id=GROUP)
     text = call.params["text"]
@@ -72,13 +82,7 @@ async def test_an_anonymous_admin_counts_as_an_admin(running_bot):
 
 async def test_crisis_in_a_group_replies_to_the_message_and_alerts_responders(running_bot):
     bot, api = running_bot, running_bot.api
-    api.chat_members[(GROUP, ADMIN)] = "administrator"
-    for responder in (RESPONDER_A, RESPONDER_B):
-        await start_privately(bot, responder)
-        reply_to = {"message_id": 500 + responder, "date": 0, "chat": group_chat(GROUP), "text": "hi",
-                    "from": user(responder, f"User{responder}")}
-        await bot.say(in_group("/responders add", ADMIN, reply_to=reply_to), chat_id=GROUP,
-                      reply_contains="responder")
+    await add_two_responders(bot)
     secret_words = "everyone would be better off if I was dead, I'm going to kill myself tonight"
     call = await bot.say(in_group(secret_words, MEMBER, message_id=9001), chat_id=GROUP)
     assert call.params["reply_parameters"]["message_id"] == 9001
@@ -161,3 +165,44 @@ async def test_responders_can_be_listed_and_removed_by_admins_only(running_bot):
     await bot.say(in_group("/responders remove", ADMIN, reply_to=their_message), chat_id=GROUP,
                   reply_contains="no longer")
     assert await bot.runtime.store.responders(GROUP) == []
+
+
+async def settle(bot, user_id=ADMIN + 100):
+    """Let every update pushed so far be handled: a private round trip, then a moment for background sends."""
+    import asyncio
+
+    await bot.say(message_update(private_chat(user_id), "/help", user(user_id)), chat_id=user_id)
+    await asyncio.sleep(0.5)
+
+
+async def test_an_edited_crisis_message_gets_one_reply_and_one_alert_per_responder(running_bot):
+    bot, api = running_bot, running_bot.api
+    await add_two_responders(bot)
+    first = "I'm going to kill myself tonight"
+    await bot.say(in_group(first, MEMBER, message_id=9100), chat_id=GROUP)
+    for responder in (RESPONDER_A, RESPONDER_B):
+        await api.wait_for_message(responder, "may need help")
+    for typo_fixed in ("I'm going to kill myself tonight.", "I am going to kill myself tonight"):
+        api.push_update(in_group(typo_fixed, MEMBER, message_id=9100, edited=True))
+    await settle(bot)
+    replies = [c for c in api.calls_to("sendMessage", GROUP)
+               if c.params.get("reply_parameters", {}).get("message_id") == 9100]
+    assert len(replies) == 1
+    for responder in (RESPONDER_A, RESPONDER_B):
+        assert len([t for t in api.sent_texts(responder) if "may need help" in t]) == 1
+
+
+async def test_a_linked_channels_automatic_forward_pages_no_one(running_bot):
+    bot, api = running_bot, running_bot.api
+    await add_two_responders(bot)
+    channel = {"id": -100999, "type": "channel", "title": "Recovery News"}
+    forward = message_update(group_chat(GROUP), "How to spot an overdose: if someone has gone blue and won't wake up, "
+                             "call an ambulance", {"id": 777000, "is_bot": False, "first_name": "Telegram"},
+                             message_id=9200, extra={"sender_chat": channel, "is_automatic_forward": True})
+    api.push_update(forward)
+    edited = dict(forward["message"], text=forward["message"]["text"] + "!")
+    api.push_update({"edited_message": edited})
+    await settle(bot)
+    for responder in (RESPONDER_A, RESPONDER_B):
+        assert not [t for t in api.sent_texts(responder) if "may need help" in t]
+        assert not any("777000" in t or "Telegram" in t for t in api.sent_texts(responder))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from bot.respond import Person
+from bot.respond import Source
 from tests.fakebotapi import callback_update, group_chat, message_update, private_chat, user
 
 PERSON = 5001
@@ -36,7 +36,7 @@ async def test_a_question_gets_the_decision_paths_answer(running_bot, brain):
 
 async def test_a_crisis_message_gets_the_helplines_first(running_bot, brain):
     call = await running_bot.say(private("i just wanna die rn"), chat_id=PERSON)
-    expected = brain.respond("i just wanna die rn", Person())
+    expected = brain.respond("i just wanna die rn", Source.private())
     assert expected.crisis is not None
     assert call.params["text"] == expected.texts[0]
     sends = running_bot.api.calls_to("sendMessage", PERSON)
@@ -173,3 +173,12 @@ async def test_group_commands_for_private_things_point_to_a_private_chat(running
     call = await running_bot.say(message_update(chat, "/sober 2024-01-01", user(PERSON)), chat_id=-100777)
     assert "private" in call.params["text"].lower()
     assert "2024" not in call.params["text"]
+
+
+async def test_help_lists_exactly_the_commands_of_the_private_menu(running_bot):
+    import re
+
+    call = await running_bot.say(private("/help"), chat_id=PERSON)
+    menus = {c.params["scope"]["type"]: c.params["commands"] for c in running_bot.api.calls_to("setMyCommands")}
+    menu = [command["command"] for command in menus["all_private_chats"]]
+    assert re.findall(r"^/(\w+) – ", call.params["text"], flags=re.MULTILINE) == menu

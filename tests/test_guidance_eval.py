@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def result():
-    index = Index.build(load_topics(ROOT / "content" / "guidance"))
+    index = Index.build(load_topics(ROOT / "content" / "guidance"), synonyms_path=ROOT / "content" / "synonyms.yaml")
     return evaluate(index, load_cases(EVAL_PATH))
 
 

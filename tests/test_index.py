@@ -12,11 +12,12 @@ from bot.knowledge.index import THRESHOLD, Index, Lexicon, load_lexicon, validat
 from bot.knowledge.topics import Source, Topic, load_topics
 
 ROOT = Path(__file__).resolve().parents[1]
+SYNONYMS = ROOT / "content" / "synonyms.yaml"
 
 
 @pytest.fixture(scope="module")
 def index() -> Index:
-    return Index.build(load_topics(ROOT / "content" / "guidance"))
+    return Index.build(load_topics(ROOT / "content" / "guidance"), synonyms_path=SYNONYMS)
 
 
 def answered(index: Index, text: str) -> str | None:
@@ -247,8 +248,8 @@ def test_an_index_of_many_topics_still_answers(fruit):
 
 
 def test_the_real_synonyms_file_has_no_problems():
-    assert validate_synonyms() == []
-    lexicon = load_lexicon()
+    assert validate_synonyms(SYNONYMS) == []
+    lexicon = load_lexicon(SYNONYMS)
     assert "smack" in lexicon.synonyms["heroin"] and "narcan" in lexicon.synonyms["naloxone"]
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from bot.reply import plain_reply
-from bot.respond import Person
+from bot.respond import Source
 from bot.safety.crisis import CRISIS, EMERGENCY, Crisis
 
 # How each language says "if they are breathing" and names rescue breaths or CPR.
@@ -25,8 +25,8 @@ def sentences(text: str) -> list[str]:
 @pytest.mark.parametrize("language", ["en", "es", "pt", "de", "fr"])
 def test_overdose_first_aid_branches_on_breathing_in_every_language(brain, language):
     overdose = Crisis("overdose", EMERGENCY)
-    for person in (Person(country="US", language=language), Person(country="US", chat_type="supergroup",
-                                                                     language=language)):
+    for person in (Source.private(country="US", language_hint=language),
+                   Source(chat_type="supergroup", country="US", language_hint=language)):
         text = plain_reply(brain.crisis(overdose, person, language=language))
         assert re.search(RESCUE[language], text), text
         for sentence in sentences(text):
@@ -35,7 +35,7 @@ def test_overdose_first_aid_branches_on_breathing_in_every_language(brain, langu
 
 
 def test_not_breathing_gets_rescue_breaths_and_the_conditional_recovery_position(brain):
-    reply = brain.respond("he's not breathing", Person(country="GB"))
+    reply = brain.respond("he's not breathing", Source.private(country="GB"))
     text = plain_reply(reply)
     assert reply.crisis.category == "overdose" and "999" in text.split("\n")[2]
     assert "rescue breaths or CPR" in text
@@ -43,7 +43,7 @@ def test_not_breathing_gets_rescue_breaths_and_the_conditional_recovery_position
 
 
 def test_abuse_in_the_us_gets_911_and_the_domestic_violence_hotline(brain):
-    reply = brain.respond("he has his hands round my throat and he's still in the house", Person(country="US"))
+    reply = brain.respond("he has his hands round my throat and he's still in the house", Source.private(country="US"))
     text = plain_reply(reply)
     assert reply.crisis.category == "abuse"
     assert "911" in text and "1-800-799-7233" in text
@@ -51,13 +51,13 @@ def test_abuse_in_the_us_gets_911_and_the_domestic_violence_hotline(brain):
 
 
 def test_a_child_who_swallowed_methadone_gets_the_emergency_number_and_poison_control(brain):
-    reply = brain.crisis(Crisis("overdose", EMERGENCY), Person(country="US"))
+    reply = brain.crisis(Crisis("overdose", EMERGENCY), Source.private(country="US"))
     text = plain_reply(reply)
     assert "911" in text and "1-800-222-1222" in text
 
 
 def test_without_a_country_an_overdose_names_several_emergency_numbers(brain):
-    text = plain_reply(brain.crisis(Crisis("overdose", EMERGENCY), Person()))
+    text = plain_reply(brain.crisis(Crisis("overdose", EMERGENCY), Source.private()))
     assert all(number in text for number in ("911", "999", "112", "000", "111"))
     assert "/country" in text
 
@@ -68,14 +68,14 @@ def test_without_a_country_an_overdose_names_several_emergency_numbers(brain):
     ("ich will nicht mehr leben", "de", "Danke"),
 ])
 def test_the_handoff_is_written_in_the_message_language(brain, text, language, words):
-    reply = brain.respond(text, Person(country="US", language="en"))
+    reply = brain.respond(text, Source.private(country="US", language_hint="en"))
     assert reply.crisis is not None and reply.language == language
     assert words in plain_reply(reply)
 
 
 def test_a_language_without_wording_falls_back_to_the_persons_then_english(brain):
-    assert brain.reply_language(Person(language="de"), "it") == "de"
-    assert brain.reply_language(Person(language="it"), None) == "en"
+    assert brain.reply_language(Source.private(language_hint="de-AT"), "it") == "de"
+    assert brain.reply_language(Source.private(language_hint="it"), None) == "en"
 
 
 def test_an_indirect_sign_is_asked_about_directly_in_private(brain):
@@ -90,15 +90,18 @@ def test_the_check_tier_posts_nothing_in_a_group(brain, monkeypatch):
     from bot.safety.assess import Assessment
 
     monkeypatch.setattr(brain, "assess", lambda text: Assessment(None, check=True, language="en"))
-    assert brain.respond("anything", Person(chat_type="supergroup"), addressed=False).texts == ()
-    assert brain.respond("anything", Person()).check
+    assert brain.respond("anything", Source(chat_type="supergroup", addressed=False)).texts == ()
+    addressed = brain.respond("anything", Source(chat_type="supergroup"))
+    assert not addressed.check and not any("ending your life" in t for t in addressed.texts)
+    assert brain.respond("anything", Source.private()).check
+    assert brain.respond("anything", Source.private(addressed=False)).texts == ()  # a command's arguments
 
 
 def test_a_repeat_of_a_different_kind_gets_its_own_full_steps(brain):
-    person = Person(country="GB", recent_crisis=Crisis("suicide", EMERGENCY))
+    person = Source.private(country="GB", recent_crisis=Crisis("suicide", EMERGENCY))
     text = plain_reply(brain.crisis(Crisis("overdose", EMERGENCY), person))
     assert "naloxone" in text and "rescue breaths or CPR" in text
-    same = Person(country="GB", recent_crisis=Crisis("overdose", EMERGENCY))
+    same = Source.private(country="GB", recent_crisis=Crisis("overdose", EMERGENCY))
     short = plain_reply(brain.crisis(Crisis("overdose", EMERGENCY), same))
     assert len(short) < len(text) and "999" in short and "naloxone" in short
 
@@ -106,7 +109,7 @@ def test_a_repeat_of_a_different_kind_gets_its_own_full_steps(brain):
 def test_ask_json_carries_language_check_and_tier(brain):
     from bot.cli import ask_record
 
-    record = ask_record("he's not breathing", brain.respond("he's not breathing", Person(country="GB")))
+    record = ask_record("he's not breathing", brain.respond("he's not breathing", Source.private(country="GB")))
     assert list(record) == ["input", "language", "crisis", "check", "answer", "reply"]
     assert record["crisis"] == {"category": "overdose", "tier": EMERGENCY}
     assert record["check"] is False and record["language"] == "en"

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Mapping
 from zoneinfo import ZoneInfo, available_timezones
 
-from bot.contentfile import ContentError
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +45,10 @@ def parse_time(text: str) -> time | None:
     return None
 
 
-def parse_zone(text: str, aliases: Mapping[str, str] | None = None) -> ZoneInfo | None:
+def parse_zone(text: str, aliases: Mapping[str, str]) -> ZoneInfo | None:
     """A time zone from an IANA name in any case ("europe/berlin") or a city/abbreviation people type ("New York").
 
-    `aliases` maps lower-case names to IANA keys; by default the `city_aliases` of content/checkins.yaml. Aliases
+    `aliases` maps lower-case names to IANA keys (the `city_aliases` of content/checkins.yaml). Aliases
     win over IANA names, so "EST" means New York's clock (with summer time), not the fixed-offset "EST" zone
     nobody actually lives in. Returns None for anything unknown; never raises.
     """
@@ -58,8 +57,7 @@ def parse_zone(text: str, aliases: Mapping[str, str] | None = None) -> ZoneInfo 
     words = " ".join(text.replace("_", " ").split()).lower()
     if not words:
         return None
-    table = _default_aliases() if aliases is None else aliases
-    key = table.get(words) or _iana_keys().get(words.replace(" ", "_"))
+    key = aliases.get(words) or _iana_keys().get(words.replace(" ", "_"))
     return _zone(key) if key else None
 
 
@@ -168,12 +166,3 @@ def _zone(key: str) -> ZoneInfo | None:
         return None
 
 
-def _default_aliases() -> Mapping[str, str]:
-    """The content file's city aliases; without them IANA names still work, and check-content reports the fault."""
-    from bot.checkins.texts import default_checkin_texts
-
-    try:
-        return default_checkin_texts().city_aliases
-    except ContentError as exc:
-        log.warning("city aliases unavailable: %s", exc)
-        return {}

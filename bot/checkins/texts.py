@@ -11,7 +11,6 @@ import re
 import string
 from dataclasses import dataclass
 from datetime import date, time
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -20,8 +19,6 @@ from zoneinfo import available_timezones
 from bot.checkins.milestones import MILESTONES, YEAR, milestone_key
 from bot.contentfile import ContentError, Problem, line_of, load_yaml_file
 from bot.reply import Button, Reply
-
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "content" / "checkins.yaml"
 
 ANSWERS: tuple[str, ...] = ("good", "okay", "struggling", "used")
 CALLBACK_PREFIX = "ci"
@@ -75,7 +72,7 @@ class CheckinTexts:
 # ---------------------------------------------------------------------------------------------------- loading
 
 
-def load_checkin_texts(path: Path | str = DEFAULT_PATH) -> CheckinTexts:
+def load_checkin_texts(path: Path | str) -> CheckinTexts:
     """Read and check the file; raises ContentError with the first problem, so a broken file never half-works."""
     data = load_yaml_file(Path(path))
     problems = _problems(data, str(path))
@@ -84,19 +81,13 @@ def load_checkin_texts(path: Path | str = DEFAULT_PATH) -> CheckinTexts:
     return _build(data)
 
 
-def validate_checkin_texts(path: Path | str = DEFAULT_PATH) -> list[Problem]:
+def validate_checkin_texts(path: Path | str) -> list[Problem]:
     """Every problem in the file, for `check-content`; an empty list means it is good to ship."""
     try:
         data = load_yaml_file(Path(path))
     except ContentError as exc:
         return [exc.problem]
     return _problems(data, str(path))
-
-
-@lru_cache(maxsize=1)
-def default_checkin_texts() -> CheckinTexts:
-    """The shipped content, read once per process (it only changes with a deploy)."""
-    return load_checkin_texts(DEFAULT_PATH)
 
 
 def _build(data: dict) -> CheckinTexts:

@@ -8,41 +8,16 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Collection, Iterable, Sequence
-from pathlib import Path
 
 from bot.knowledge.index import Answer
-from bot.knowledge.topics import ID_RE, MAX_ID, Topic, load_topics, render_body
+from bot.knowledge.topics import ID_RE, MAX_ID, Topic, render_body
 from bot.reply import AnswerRef, Button, Reply
+from bot.texts import Texts
 
 CALLBACK_PREFIX = "topic:"
-GUIDANCE_DIR = Path(__file__).resolve().parents[2] / "content" / "guidance"
-
-NO_ANSWER = (
-    "I don't have guidance on that.",
-    "You can browse everything I do cover with /topics, or ask again in other words.\n\n"
-    "If you'd like to talk it through with a person, a local drug service or your GP can help, "
-    "and /sos shows helplines for your country.",
-)
-# Below this confidence an answer is offered as "the closest guidance I have", not as the answer: a guess that
-# sounds sure is one of the two ways chatbots fail people here.
+# Below this confidence an answer is offered as "the closest guidance I have" (the `hedge` text), not as the
+# answer: a guess that sounds sure is one of the two ways chatbots fail people here.
 SURE = 0.8
-HEDGE = ("<i>I'm not sure this is what you asked. This is the closest guidance I have; if it doesn't fit, "
-         "try /topics or ask in other words.</i>")
-MENU_INTRO = "<b>Guidance topics</b>\nChoose one to read it. You can also just ask me a question."
-
-_catalogue: dict[str, Topic] | None = None
-
-
-def _default_topics() -> dict[str, Topic]:
-    """The real content's topics, loaded once, for callers that pass none."""
-    global _catalogue
-    if _catalogue is None:
-        _catalogue = {t.id: t for t in load_topics(GUIDANCE_DIR)}
-    return _catalogue
-
-
-def _as_dict(topics: Iterable[Topic] | None) -> dict[str, Topic]:
-    return _default_topics() if topics is None else {t.id: t for t in topics}
 
 
 def callback_data(topic_id: str) -> str:
@@ -86,7 +61,7 @@ def _related_buttons(related: Sequence[Topic]) -> tuple[tuple[Button, ...], ...]
     return tuple((Button(text=t.title, callback=callback_data(t.id)),) for t in related)
 
 
-def answer_reply(answer: Answer) -> Reply:
+def answer_reply(answer: Answer, texts: Texts) -> Reply:
     """A guidance answer: the topic's title in bold, its body, its sources, and buttons for related topics.
 
     A less certain match says so first (see SURE), so a near miss is never presented as the answer.
@@ -94,7 +69,7 @@ def answer_reply(answer: Answer) -> Reply:
     topic = answer.topic
     text = _topic_text(topic)
     if answer.score < SURE:
-        text = f"{HEDGE}\n\n{text}"
+        text = f"{texts('hedge')}\n\n{text}"
     return Reply(
         texts=(text,),
         buttons=_related_buttons(answer.related),
@@ -102,35 +77,28 @@ def answer_reply(answer: Answer) -> Reply:
     )
 
 
-def no_answer_reply() -> Reply:
+def no_answer_reply(texts: Texts) -> Reply:
     """The honest reply when no topic answers the question: say so, offer /topics, and a person to talk to."""
-    return Reply(texts=("\n\n".join(NO_ANSWER),))
+    return texts.reply("no_answer")
 
 
-def topics_menu(topics: Iterable[Topic] | None = None) -> Reply:
-    """The /topics menu: one button per topic ("topic:<id>"), two per row. Default: the real content's topics."""
-    items = list(_as_dict(topics).values())
-    buttons = [Button(text=t.title, callback=callback_data(t.id)) for t in items]
+def topics_menu(topics: Iterable[Topic], texts: Texts) -> Reply:
+    """The /topics menu: one button per topic ("topic:<id>"), two per row."""
+    buttons = [Button(text=t.title, callback=callback_data(t.id)) for t in topics]
     rows = tuple(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2))
-    return Reply(texts=(MENU_INTRO,), buttons=rows)
+    return Reply(texts=(texts("topics_intro"),), buttons=rows)
 
 
-def topic_reply(topic: Topic | str, topics: Iterable[Topic] | None = None) -> Reply | None:
+def topic_reply(topic: Topic | str, topics: Iterable[Topic]) -> Reply | None:
     """A topic opened from /topics or a button (by Topic or by id), or None for an unknown id.
 
-    Related topics are looked up in `topics` (default: the real content's topics); unknown ones are left out.
+    Related topics are looked up in `topics`; unknown ones are left out.
     """
-    catalogue = _as_dict(topics) if topics is not None or isinstance(topic, str) else None
+    catalogue = {t.id: t for t in topics}
     if isinstance(topic, str):
-        found = catalogue.get(topic) if catalogue is not None else None
-        if found is None:
+        topic = catalogue.get(topic)
+        if topic is None:
             return None
-        topic = found
-    if catalogue is None:
-        try:
-            catalogue = _default_topics()
-        except Exception:  # noqa: BLE001 - a topic from elsewhere still shows, only without related buttons
-            catalogue = {}
     related = [catalogue[r] for r in topic.related if r in catalogue]
     return Reply(texts=(_topic_text(topic),), buttons=_related_buttons(related),
                  answer=AnswerRef(topic.id, topic.title, 1.0))

@@ -49,7 +49,6 @@ from rapidfuzz.distance import OSA
 from bot.contentfile import ContentError, Problem, line_of, load_yaml_text
 from bot.knowledge.topics import Topic
 
-SYNONYMS_PATH = Path(__file__).resolve().parents[2] / "content" / "synonyms.yaml"
 SECTIONS = ("synonyms", "domain", "everyday", "elsewhere")
 
 THRESHOLD = 0.5  # answer when the evidence for the best topic outweighs the evidence against
@@ -270,12 +269,12 @@ def _read_lexicon(path: Path) -> tuple[Lexicon, list[Problem]]:
     return _check_lexicon(data, str(path), text)
 
 
-def validate_synonyms(path: str | Path = SYNONYMS_PATH) -> list[Problem]:
+def validate_synonyms(path: str | Path) -> list[Problem]:
     """Faults in the synonyms file, as Problem(path, line, message); empty when all is well."""
     return _read_lexicon(Path(path))[1]
 
 
-def load_lexicon(path: str | Path = SYNONYMS_PATH) -> Lexicon:
+def load_lexicon(path: str | Path) -> Lexicon:
     """Read the synonyms file; raises ContentError on the first fault."""
     lexicon, problems = _read_lexicon(Path(path))
     if problems:
@@ -512,11 +511,13 @@ class Index:
     @classmethod
     def build(cls, topics: Sequence[Topic], lexicon: Lexicon | None = None, *,
               synonyms_path: str | Path | None = None) -> "Index":
-        """Index `topics` (titles, questions, keywords, bodies) with a lexicon (default: read from
-        `synonyms_path`, itself defaulting to content/synonyms.yaml). Raises ContentError on a broken file."""
+        """Index `topics` (titles, questions, keywords, bodies) with `lexicon`, or the one read from
+        `synonyms_path` (content/synonyms.yaml). Raises ContentError on a broken file."""
         self = cls()
         if lexicon is None:
-            lexicon = load_lexicon(synonyms_path or SYNONYMS_PATH)
+            if synonyms_path is None:
+                raise TypeError("Index.build needs a lexicon or the synonyms_path to read one from")
+            lexicon = load_lexicon(synonyms_path)
         self.topics = list(topics)
         self.by_id = {t.id: t for t in self.topics}
         phrases = [k for t in self.topics for k in t.keywords if len(k.split()) > 1]

@@ -500,10 +500,6 @@ class _Compiler:
             return rf"[^a-z0-9]({body})(?![a-z0-9])", factors
         return rf"(?<![a-z0-9])(?:{body})(?![a-z0-9])", self.factors(tree)
 
-    def alternation(self, sources: list[str]) -> str:
-        """Several patterns as one regex body (no boundaries)."""
-        return "|".join(self.emit(_parse(s)) for s in sorted(sources, key=len, reverse=True))
-
     def words(self) -> set[str]:
         """Every literal word in the word lists (for splitting glued words and restoring censored ones)."""
         found: set[str] = set()

@@ -13,7 +13,6 @@ category accuracy is reported beside it.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,10 +107,6 @@ class Report:
 
     def wrong_categories(self) -> list[Outcome]:
         return [o for o in self._positives() if o.detected and not o.category_right]
-
-    def confusion(self) -> Counter:
-        """(expected, got) counts for must-detect cases; got is None when missed."""
-        return Counter((o.case.expect, o.got.category if o.got else None) for o in self._positives())
 
 
 def _kind_order(kind: str) -> tuple[int, str]:

@@ -103,8 +103,6 @@ def find_positions(regexes: dict[str, re.Pattern], text: str) -> list[int]:
 # --- leetspeak ----------------------------------------------------------------------------------------------------
 
 _LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
-# A leet sign with a letter just before or just after it (searched sign-first, which is fast).
-_LEET_TOUCHING = re.compile(r"[013457@$!](?:(?<=[a-z].)|(?=[a-z]))")
 # Quick tests for the above: a sign touching a letter (one regex per sign: see per_char), and "!" between letters.
 _LEET_SIGN_TOUCHING = per_char(r"{c}(?:(?<=[a-z].)|(?=[a-z]))", "013457@$")
 _LEET_BANG = re.compile(r"!(?<=[a-z]!)(?=[a-z])")
@@ -336,13 +334,6 @@ def unleet(text: str) -> str:
         return text
     parts.append(text[done:])
     return "".join(parts)
-
-
-def _is_leet(text: str, i: int) -> bool:
-    """A "!" is a letter only between two letters ("k!ll"); the other signs only need to touch one."""
-    if text[i] != "!":
-        return True
-    return 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
 
 
 def _unspace(text: str) -> tuple[str, tuple[str, ...]]:

@@ -8,41 +8,19 @@ from telegram.request import BaseRequest
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, ChatMemberHandler, MessageHandler,
                           filters)
 
-from bot.checkin_jobs import RecentlySent
 from bot.config import Settings
-from bot.group_settings import GroupSettings
+from bot.flows import Flows
+from bot.flows.commands import ADMIN, GROUP, PRIVATE, menu
 from bot.respond import Brain
-from bot.service import Conversations
 from bot.store import Store
 from bot.telegram import groups, handlers, jobs
 from bot.telegram.runtime import Runtime
-from bot.telegram.sender import BroadcastLane, Sender
+from bot.telegram.sender import BroadcastLane, RecentlySent, Sender
 
 log = logging.getLogger(__name__)
 
-PRIVATE_COMMANDS = [
-    ("sos", "Helplines now"),
-    ("topics", "Browse guidance"),
-    ("checkin", "Daily check-in"),
-    ("sober", "Set your sober-since date"),
-    ("country", "Your country for helplines"),
-    ("timezone", "Your time zone"),
-    ("mydata", "What I store about you"),
-    ("deletemydata", "Delete it all"),
-    ("privacy", "What is stored and why"),
-    ("help", "All commands"),
-]
-GROUP_COMMANDS = [
-    ("sos", "Helplines now"),
-    ("topics", "Browse guidance"),
-    ("groupsettings", "Admins: the group's settings"),
-    ("groupcheckin", "Admins: daily group check-in"),
-    ("responders", "Admins: peer responders"),
-    ("help", "What I do here"),
-]
-
-PRIVATE = filters.ChatType.PRIVATE
-GROUPS = filters.ChatType.GROUPS
+PRIVATE_CHATS = filters.ChatType.PRIVATE
+GROUP_CHATS = filters.ChatType.GROUPS
 
 
 def build_application(settings: Settings, brain: Brain, request: BaseRequest | None = None) -> Application:
@@ -69,13 +47,14 @@ def build_application(settings: Settings, brain: Brain, request: BaseRequest | N
 
 def add_handlers(app: Application) -> None:
     """Crisis-capable handlers for every kind of text; commands split by chat type."""
-    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND, handlers.private_command))
-    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION),
+    app.add_handler(MessageHandler(PRIVATE_CHATS & filters.UpdateType.MESSAGE & filters.COMMAND,
+                                   handlers.private_command))
+    app.add_handler(MessageHandler(PRIVATE_CHATS & filters.UpdateType.MESSAGE & (filters.TEXT | filters.CAPTION),
                                    handlers.private_text))
-    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, handlers.private_edit))
-    app.add_handler(MessageHandler(PRIVATE & filters.UpdateType.MESSAGE, handlers.private_other))
-    app.add_handler(MessageHandler(GROUPS & filters.UpdateType.MESSAGES, groups.group_message))
-    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, groups.channel_post))
+    app.add_handler(MessageHandler(PRIVATE_CHATS & filters.UpdateType.EDITED_MESSAGE, handlers.private_text))
+    app.add_handler(MessageHandler(PRIVATE_CHATS & filters.UpdateType.MESSAGE, handlers.private_other))
+    app.add_handler(MessageHandler(GROUP_CHATS & filters.UpdateType.MESSAGES, groups.group_message))
+    app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, groups.group_message))
     app.add_handler(CallbackQueryHandler(groups.alert_button, pattern=r"^ack:"))
     app.add_handler(CallbackQueryHandler(handlers.callback_query))
     app.add_handler(ChatMemberHandler(groups.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -86,27 +65,27 @@ async def _post_init(app: Application, settings: Settings, brain: Brain) -> None
     store = await Store.open(settings.database_path)
     bot_user = await app.bot.get_me()
     sender = Sender(app.bot)
-    conversations = Conversations(brain, store, bot_username=bot_user.username,
-                                  admin_user_ids=settings.admin_user_ids)
+    flows = Flows.build(brain, store, bot_username=bot_user.username, admin_user_ids=settings.admin_user_ids)
     lane = BroadcastLane(sender)
-    rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=lane,
-                 conversations=conversations, group_settings=GroupSettings(brain, store),
+    rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=lane, flows=flows,
                  recently_sent=RecentlySent(lane.queued_chats), bot_username=bot_user.username, bot_id=bot_user.id)
-    sender.on_gone = lambda chat_id, reason: jobs.chat_gone(rt, chat_id, reason)
+    sender.on_gone = flows.membership.gone
     sender.on_migrate = lambda old, new: groups.chat_migrated(rt, old, new)
     app.bot_data["runtime"] = rt
-    await _set_commands(app)
+    await _set_commands(app, brain)
     rt.lane.start()
     jobs.schedule(app, rt)
     log.info("bot started as @%s", bot_user.username)
 
 
-async def _set_commands(app: Application) -> None:
-    """The command menus people see; a failure here is logged, not fatal (the bot works without menus)."""
+async def _set_commands(app: Application, brain: Brain) -> None:
+    """The command menus people see, from the command table; a failure is logged, not fatal (menus are a help)."""
+    def commands(*scopes: str) -> list[BotCommand]:
+        return [BotCommand(name, brain.texts(key)) for name, key in menu(*scopes)]
+
     try:
-        await app.bot.set_my_commands([BotCommand(*c) for c in PRIVATE_COMMANDS],
-                                      scope=BotCommandScopeAllPrivateChats())
-        await app.bot.set_my_commands([BotCommand(*c) for c in GROUP_COMMANDS], scope=BotCommandScopeAllGroupChats())
+        await app.bot.set_my_commands(commands(PRIVATE), scope=BotCommandScopeAllPrivateChats())
+        await app.bot.set_my_commands(commands(GROUP, ADMIN), scope=BotCommandScopeAllGroupChats())
     except Exception as exc:  # noqa: BLE001 - menus are a convenience
         log.warning("could not set the command menus: %s", type(exc).__name__)
 

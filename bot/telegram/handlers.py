@@ -1,4 +1,4 @@
-"""Private-chat handlers: translate an Update into a Conversations call and the Reply into messages. Nothing else."""
+"""Private-chat handlers: translate an Update into a PrivateChats call and the Reply into messages. Nothing else."""
 from __future__ import annotations
 
 import logging
@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.reply import Reply
 from bot.telegram.runtime import Runtime, runtime
 from bot.telegram.sender import Priority, Undeliverable
+from bot.telegram.source import is_edit, message_text, private_fields
 
 log = logging.getLogger(__name__)
 
@@ -27,19 +28,16 @@ def priority_of(reply: Reply) -> Priority:
     return Priority.CRISIS if reply.crisis is not None else Priority.REPLY
 
 
-async def send_reply(rt: Runtime, chat_id: int, reply: Reply, *, reply_to: int | None = None) -> list[Message]:
-    """Send a Reply with the priority it deserves; an unreachable chat is logged by the sender, not raised."""
-    if not reply.texts:
+async def send_reply(rt: Runtime, chat_id: int, reply: Reply | None, *,
+                     reply_to: int | None = None) -> list[Message]:
+    """Send a Reply with the priority it deserves (None or no texts: silence); an unreachable chat is logged by
+    the sender, not raised."""
+    if reply is None or not reply.texts:
         return []
     try:
         return await rt.sender.send(chat_id, reply, priority_of(reply), reply_to=reply_to)
     except Undeliverable:
         return []
-
-
-def message_text(message: Message) -> str | None:
-    """The words of a message: its text, or the caption of a photo, video or document."""
-    return message.text if message.text is not None else message.caption
 
 
 async def private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,46 +46,36 @@ async def private_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     name, args = split_command(message.text, rt.bot_username)
     if name is None:
         return
-    reply = await rt.conversations.on_command(update.effective_user.id, name, args)
+    reply = await rt.flows.private.on_command(update.effective_user.id, name, args, **private_fields(update))
     await send_reply(rt, message.chat_id, reply)
 
 
 async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text (or a caption) in a private chat: the whole decision path."""
+    """Free text or a caption in a private chat, and edits of them: the whole decision path.
+
+    An edit is answered only for a crisis, and only if this message was not already handled at that urgency.
+    """
     rt = runtime(context)
     message = update.effective_message
     text = message_text(message)
     if text is None:
-        await send_reply(rt, message.chat_id, rt.brain.message("non_text"))
+        if not is_edit(update):
+            await send_reply(rt, message.chat_id, rt.brain.texts.reply("non_text"))
         return
-    reply = await rt.conversations.on_text(update.effective_user.id, text)
-    await send_reply(rt, message.chat_id, reply)
-
-
-async def private_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An edited message is checked for crisis language only; anything else about it stays unanswered."""
-    rt = runtime(context)
-    message = update.effective_message
-    text = message_text(message) or ""
-    crisis = rt.brain.detect(text)
-    if crisis is None:
-        return
-    user_id = update.effective_user.id
-    reply = rt.brain.crisis(crisis, await rt.conversations.person(user_id))
-    await rt.conversations.record_crisis(user_id, crisis, "private")
+    reply = await rt.flows.private.on_text(update.effective_user.id, text, **private_fields(update))
     await send_reply(rt, message.chat_id, reply)
 
 
 async def callback_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button press: validated by the service; forged or stale data gets a polite line, never an exception."""
+    """A button press: validated by the flows; forged or stale data gets a polite line, never an exception."""
     rt = runtime(context)
     query = update.callback_query
     data = query.data or ""
     chat = query.message.chat if query.message else None
     private = chat is not None and chat.type == "private" and chat.id == query.from_user.id
-    reply = await rt.conversations.on_callback(query.from_user.id, data[:64], private=private)
+    reply = await rt.flows.private.on_callback(query.from_user.id, data[:64], private=private)
     if reply is None:
-        await query.answer(rt.brain.messages["stale_button"], show_alert=False)
+        await query.answer(rt.brain.texts("stale_button"), show_alert=False)
         return
     await query.answer()
     if chat is not None:
@@ -97,7 +85,7 @@ async def callback_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, voice notes, locations...: a short hint."""
     rt = runtime(context)
-    await send_reply(rt, update.effective_message.chat_id, rt.brain.message("non_text"))
+    await send_reply(rt, update.effective_message.chat_id, rt.brain.texts.reply("non_text"))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 
 from telegram.ext import Application, ContextTypes
 
-from bot.checkin_jobs import due_checkins, mark_sent
 from bot.telegram.groups import escalation_tick
 from bot.telegram.runtime import Runtime
 
@@ -28,20 +27,12 @@ async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
     busy = rt.recently_sent
     busy.rotate()
     now = datetime.now(UTC)
-    items = await due_checkins(rt.store, rt.brain.checkin_texts, now, busy)
+    items = await rt.flows.due_checkins.due(now, busy)
     for item in items:
         async def done(sent: bool, item=item) -> None:
             if sent:
-                await mark_sent(rt.store, item, datetime.now(UTC))
+                await rt.flows.due_checkins.sent(item, datetime.now(UTC))
                 busy.add(item.chat_id)
         rt.lane.submit(item.chat_id, item.reply, done)
     if items:
         log.info("queued %d check-ins", len(items))
-
-
-async def chat_gone(rt: Runtime, chat_id: int, reason: str) -> None:
-    """Telegram says a chat can't be reached (403, chat not found): stop writing to it, and say why."""
-    if chat_id > 0:
-        await rt.store.mark_person_inactive(chat_id, reason)
-    else:
-        await rt.store.deactivate_group(chat_id)

@@ -5,13 +5,11 @@ from dataclasses import dataclass
 
 from telegram.ext import ContextTypes
 
-from bot.checkin_jobs import RecentlySent
 from bot.config import Settings
-from bot.group_settings import GroupSettings
+from bot.flows import Flows
 from bot.respond import Brain
-from bot.service import Conversations
 from bot.store import Store
-from bot.telegram.sender import BroadcastLane, Sender
+from bot.telegram.sender import BroadcastLane, RecentlySent, Sender
 
 
 @dataclass
@@ -21,8 +19,7 @@ class Runtime:
     store: Store
     sender: Sender
     lane: BroadcastLane
-    conversations: Conversations
-    group_settings: GroupSettings
+    flows: Flows
     recently_sent: RecentlySent
     bot_username: str | None = None
     bot_id: int | None = None

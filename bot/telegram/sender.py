@@ -324,3 +324,25 @@ class BroadcastLane:
                 # Only after on_done has recorded the send: until then the chat's row still looks due, and a tick
                 # in between would queue it a second time.
                 self.queued_chats.discard(job.chat_id)
+
+
+class RecentlySent:
+    """Chats whose check-in was recorded as sent during this tick or the one before.
+
+    A tick's due query can read a row just before that row's send is recorded; without this, the stale row
+    would be queued again once the chat leaves the lane. Two generations cover any overlap of one tick.
+    """
+
+    def __init__(self, queued: set[int]):
+        self.queued = queued
+        self.current: set[int] = set()
+        self.previous: set[int] = set()
+
+    def add(self, chat_id: int) -> None:
+        self.current.add(chat_id)
+
+    def rotate(self) -> None:
+        self.previous, self.current = self.current, set()
+
+    def __contains__(self, chat_id: int) -> bool:
+        return chat_id in self.queued or chat_id in self.current or chat_id in self.previous

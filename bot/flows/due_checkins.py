@@ -1,7 +1,7 @@
 """Deciding which check-ins go out now, from the database: the schedule survives restarts because it lives there.
 
-Telegram-free: `due_checkins` returns what to send and `mark_sent` records it. The adapter's job sends them through
-the broadcast lane. A check-in is marked sent only after Telegram accepted it, so a crash mid-send means at most
+Telegram-free: `due_checkins` returns what to send and `mark_sent` records it. The adapter's check-in job sends them
+through the broadcast lane (which keeps `RecentlySent`, its own bookkeeping). A check-in is marked sent only after Telegram accepted it, so a crash mid-send means at most
 one duplicate for that person, never a miss; and a local day already marked is never sent again.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.checkins.schedule import catch_up, local_day, next_due
 from bot.checkins.texts import CheckinTexts, checkin_message, group_checkin_message, pick_prompt
 from bot.reply import Reply
 from bot.store import Store
+from bot.texts import Texts
 
 UTC = timezone.utc
 BATCH = 2000  # rows claimed per tick at most; the lane is the real limit (about 28 a second)
@@ -53,29 +54,7 @@ def _plan(row, now: datetime) -> tuple[str, int, date | None]:
     return "send", following, day
 
 
-class RecentlySent:
-    """Chats whose check-in was recorded as sent during this tick or the one before.
-
-    A tick's due query can read a row just before that row's send is recorded; without this, the stale row
-    would be queued again once the chat leaves the lane. Two generations cover any overlap of one tick.
-    """
-
-    def __init__(self, queued: set[int]):
-        self.queued = queued
-        self.current: set[int] = set()
-        self.previous: set[int] = set()
-
-    def add(self, chat_id: int) -> None:
-        self.current.add(chat_id)
-
-    def rotate(self) -> None:
-        self.previous, self.current = self.current, set()
-
-    def __contains__(self, chat_id: int) -> bool:
-        return chat_id in self.queued or chat_id in self.current or chat_id in self.previous
-
-
-async def due_checkins(store: Store, texts: CheckinTexts, now: datetime, busy: Container[int],
+async def due_checkins(store: Store, texts: CheckinTexts, words: Texts, now: datetime, busy: Container[int],
                        limit: int = BATCH) -> list[DueCheckin]:
     """Personal and group check-ins due at `now`, minus chats already queued (`busy`). Late ones are moved on."""
     found: list[DueCheckin] = []
@@ -94,7 +73,8 @@ async def due_checkins(store: Store, texts: CheckinTexts, now: datetime, busy: C
             following, day = plan
             index, reply = group_checkin_message(texts, day, row.prompt_index)
             if row.poll:
-                reply = Reply(texts=reply.texts, poll=("How are you today?", ("Good", "Okay", "Struggling")))
+                options = tuple(words("group_poll_options").split(" / "))
+                reply = Reply(texts=reply.texts, poll=(words("group_poll_question"), options))
             found.append(DueCheckin(row.chat_id, True, row.checkin_next_utc, following, day.isoformat(), index,
                                     reply))
     return found
@@ -109,6 +89,21 @@ async def _plan_or_move_on(advance, row, chat_id: int, now: datetime, busy: Cont
         await advance(chat_id, row.checkin_next_utc, following, None, None)
         return None
     return following, day
+
+
+class DueCheckins:
+    """The check-in job's view of the store: what is due now, and recording what was delivered."""
+
+    def __init__(self, store: Store, checkin_texts: CheckinTexts, texts: Texts):
+        self.store = store
+        self.checkin_texts = checkin_texts
+        self.texts = texts
+
+    async def due(self, now: datetime, busy: Container[int]) -> list[DueCheckin]:
+        return await due_checkins(self.store, self.checkin_texts, self.texts, now, busy)
+
+    async def sent(self, item: DueCheckin, now: datetime) -> None:
+        await mark_sent(self.store, item, now)
 
 
 async def mark_sent(store: Store, item: DueCheckin, now: datetime) -> None:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.service import MYDATA_LABELS, Conversations
+from bot.flows import Flows
+from bot.flows.private import MYDATA_FIELDS
 from bot.store import PersonRow, Store
 
 ME = 77
@@ -13,12 +14,12 @@ ME = 77
 @pytest.fixture
 async def conversations(brain):
     store = await Store.open(Path(":memory:"))
-    yield Conversations(brain, store)
+    yield Flows.build(brain, store).private
     await store.close()
 
 
 def test_mydata_names_every_stored_field():
-    assert {f.name for f in fields(PersonRow)} - {"user_id"} == set(MYDATA_LABELS)
+    assert {f.name for f in fields(PersonRow)} - {"user_id"} == set(MYDATA_FIELDS)
 
 
 async def test_mydata_shows_what_a_person_set(conversations):
@@ -65,3 +66,15 @@ async def test_buttons_for_another_day_or_person_are_not_recorded(conversations)
     assert await conversations.on_callback(ME, "ci:good:19990101", private=True) is None
     assert await conversations.on_callback(ME + 1, "ci:good:20261126", private=True) is None
     assert await conversations.store.answers_for(ME) == []
+
+
+async def test_an_edited_crisis_message_is_answered_again_only_when_more_urgent(conversations):
+    first = await conversations.on_text(ME, "i want to die", message_id=5)
+    assert first.crisis is not None
+    assert (await conversations.on_text(ME, "i want to die.", message_id=5, edited=True)).texts == ()
+    worse = await conversations.on_text(ME, "I took the whole bottle of pills", message_id=5, edited=True)
+    assert worse.crisis is not None and worse.crisis.category == "overdose"
+
+
+async def test_an_edit_without_crisis_words_gets_no_answer(conversations):
+    assert (await conversations.on_text(ME, "what is naloxone", message_id=6, edited=True)).texts == ()

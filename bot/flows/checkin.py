@@ -6,24 +6,23 @@ Uses the pure check-ins room for arithmetic and words, and the store for what a 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.checkins.milestones import BadSoberDate, parse_sober_date, sober_days
 from bot.checkins.schedule import local_day, next_due, parse_time, parse_zone, zone_name
-from bot.checkins.texts import SOBER_KEEP, SOBER_RESET, answer_reply, parse_callback
+from bot.checkins.texts import SOBER_KEEP, SOBER_RESET, CheckinTexts, answer_reply, parse_callback
 from bot.reply import Button, Reply
+from bot.respond import Source
 from bot.safety.helplines import format_line, primary_line
-
-if TYPE_CHECKING:
-    from bot.service import Conversations
+from bot.store import Store
+from bot.texts import Texts
 
 UTC = timezone.utc
 TIME_PREFIX = "cit:"
 ZONE_PREFIX = "ciz:"
 ANSWER_DAYS_KEPT_MAX = 366
-EXAMPLE = "<code>/checkin 21:30 Europe/London</code>"
 
 
 def epoch(moment: datetime) -> int:
@@ -39,15 +38,21 @@ def time_text(value: time) -> str:
     return value.strftime("%H:%M")
 
 
-class CheckinFlow:
-    def __init__(self, conversations: "Conversations"):
-        self.conv = conversations
-        self.texts = conversations.brain.checkin_texts
+class CheckinDialogue:
+    """Check-ins in private chats; `country_of` gives the helplines for a Source (the brain's directory)."""
+
+    def __init__(self, store: Store, checkin_texts: CheckinTexts, texts: Texts, clock: Callable[[], datetime],
+                 country_of: Callable[[Source], object]):
+        self.store = store
+        self.texts = checkin_texts
+        self.words = texts
+        self.clock = clock
+        self.country_of = country_of
         self._pending_time: dict[int, time] = {}
 
     @property
-    def store(self):
-        return self.conv.store
+    def example(self) -> str:
+        return self.words("checkin_example")
 
     def forget(self, user_id: int) -> None:
         self._pending_time.pop(user_id, None)
@@ -60,7 +65,7 @@ class CheckinFlow:
 
     def today_of(self, row) -> date:
         """The person's own calendar day (UTC until they choose a zone)."""
-        return local_day(self.conv.clock(), zone_of(row) or UTC)
+        return local_day(self.clock(), zone_of(row) or UTC)
 
     # --- /checkin -----------------------------------------------------------------------------------------------
 
@@ -71,11 +76,10 @@ class CheckinFlow:
         if words[0].lower() in ("off", "stop", "cancel", "none"):
             await self.store.clear_checkin(user_id)
             self.forget(user_id)
-            return Reply(texts=("Daily check-ins are off. Send /checkin any time to start again.",))
+            return self.words.reply("checkin_off")
         chosen = parse_time(words[0])
         if chosen is None:
-            return Reply(texts=(f"I couldn't read {html.escape(words[0][:20])} as a time. Use 24-hour HH:MM, "
-                                f"for example {EXAMPLE}.",))
+            return self.words.reply("checkin_bad_time", time=html.escape(words[0][:20]), example=self.example)
         if len(words) > 1:
             zone = parse_zone(" ".join(words[1:]), self.aliases())
             if zone is None:
@@ -90,30 +94,21 @@ class CheckinFlow:
     def _ask_time(self) -> Reply:
         times = [Button(time_text(t), callback=f"{TIME_PREFIX}{t:%H%M}") for t in self.texts.common_times]
         rows = tuple(tuple(times[i:i + 4]) for i in range(0, len(times), 4))
-        return Reply(texts=("A short daily check-in: I ask how you are, with your sober-day count, at the time you "
-                            "choose. You can stop it any time with <code>/checkin off</code>.\n\n"
-                            f"<b>What time suits you?</b> Tap one, or send your own, like {EXAMPLE}.",),
-                     buttons=rows)
+        return Reply(texts=(self.words("checkin_ask_time", example=self.example),), buttons=rows)
 
     def _ask_zone(self, chosen: time) -> Reply:
         zones = [Button(label, callback=f"{ZONE_PREFIX}{i}") for i, (label, _) in enumerate(self.texts.common_zones)]
         rows = tuple(tuple(zones[i:i + 3]) for i in range(0, len(zones), 3))
-        return Reply(texts=(f"{time_text(chosen)} in which time zone? Tap your nearest city, or type a city or a "
-                            "zone name such as <code>Europe/Berlin</code> or <code>America/New_York</code>.",),
-                     buttons=rows)
+        return Reply(texts=(self.words("checkin_ask_zone", time=time_text(chosen)),), buttons=rows)
 
     def _unknown_zone(self, text: str) -> Reply:
-        return Reply(texts=(f"I don't know the time zone {html.escape(text[:40])}. Use a zone name like "
-                            "<code>Europe/London</code>, <code>America/St_Johns</code> or <code>Asia/Kolkata</code>, "
-                            f"or a big city near you. Example: {EXAMPLE}",))
+        return self.words.reply("unknown_zone", zone=html.escape(text[:40]), example=self.example)
 
     async def _set(self, user_id: int, chosen: time, zone: ZoneInfo) -> Reply:
-        due = next_due(chosen, zone, self.conv.clock())
+        due = next_due(chosen, zone, self.clock())
         await self.store.set_checkin(user_id, time_text(chosen), zone_name(zone), epoch(due))
         self.forget(user_id)
-        return Reply(texts=(f"Done: a check-in every day at <b>{time_text(chosen)}</b> ({html.escape(zone_name(zone))} "
-                            "time). Set your sober-since date with <code>/sober YYYY-MM-DD</code> to see your day "
-                            "count. <code>/checkin off</code> stops them.",))
+        return self.words.reply("checkin_set", time=time_text(chosen), zone=html.escape(zone_name(zone)))
 
     async def on_text(self, user_id: int, text: str) -> Reply | None:
         """A typed zone answering the guided question; None when nothing is pending (the text goes on)."""
@@ -133,18 +128,17 @@ class CheckinFlow:
     async def command_timezone(self, user_id: int, args: str) -> Reply:
         if not args:
             zone = await self._zone_of(user_id)
-            now = f"Your time zone is {html.escape(zone_name(zone))}. " if zone else ""
-            return Reply(texts=(f"{now}Set it with a zone name or a city, for example "
-                                "<code>/timezone Europe/Berlin</code>.",))
+            current = self.words("timezone_current", zone=html.escape(zone_name(zone))) if zone else ""
+            return self.words.reply("timezone_ask", current=current)
         zone = parse_zone(args, self.aliases())
         if zone is None:
             return self._unknown_zone(args)
         row = await self.store.get_person(user_id)
         next_utc = None
         if row and row.checkin_time:
-            next_utc = epoch(next_due(time.fromisoformat(row.checkin_time), zone, self.conv.clock()))
+            next_utc = epoch(next_due(time.fromisoformat(row.checkin_time), zone, self.clock()))
         await self.store.set_timezone(user_id, zone_name(zone), next_utc)
-        return Reply(texts=(f"Time zone set to {html.escape(zone_name(zone))}.",))
+        return self.words.reply("timezone_set", zone=html.escape(zone_name(zone)))
 
     async def command_sober(self, user_id: int, args: str) -> Reply:
         row = await self.store.get_person(user_id)
@@ -152,19 +146,17 @@ class CheckinFlow:
         if not args:
             if row and row.sober_since:
                 days = sober_days(date.fromisoformat(row.sober_since), today)
-                return Reply(texts=(f"Sober since {row.sober_since}: day {days}. Change it with "
-                                    "<code>/sober YYYY-MM-DD</code> or <code>/sober today</code>.",))
-            return Reply(texts=("Send <code>/sober YYYY-MM-DD</code> (for example <code>/sober 2024-03-15</code>) "
-                                "or <code>/sober today</code>, and your check-ins will show your day count.",))
+                return self.words.reply("sober_current", date=row.sober_since, days=days)
+            return self.words.reply("sober_ask")
         if args.lower() in ("off", "clear", "none", "delete"):
             await self.store.set_sober_since(user_id, None)
-            return Reply(texts=("Your sober-since date is cleared.",))
+            return self.words.reply("sober_cleared")
         parsed = parse_sober_date(args, today)
         if isinstance(parsed, BadSoberDate):
             return Reply(texts=(html.escape(parsed.reason),))
         await self.store.set_sober_since(user_id, parsed.isoformat())
         days = sober_days(parsed, today)
-        return Reply(texts=(f"Sober since {parsed.isoformat()}: that's day {days}. Every day counts.",))
+        return self.words.reply("sober_set", date=parsed.isoformat(), days=days)
 
     # --- buttons ------------------------------------------------------------------------------------------------
 
@@ -204,11 +196,10 @@ class CheckinFlow:
         if row is None or row.sober_since is None:
             return None
         if not reset:
-            return Reply(texts=(f"Your date stays at {row.sober_since}. Be kind to yourself today.",))
+            return self.words.reply("sober_kept", date=row.sober_since)
         today = self.today_of(row)
         await self.store.set_sober_since(user_id, today.isoformat())
-        return Reply(texts=(f"Your sober-since date is now {today.isoformat()}. Today is a fresh start, "
-                            "and the days before it still happened.",))
+        return self.words.reply("sober_reset", date=today.isoformat())
 
     async def _answered(self, user_id: int, answer: str, day: date) -> Reply | None:
         row = await self.store.get_person(user_id)
@@ -217,11 +208,11 @@ class CheckinFlow:
             return None  # someone else's, or an old button: do not record
         await self.store.record_answer(user_id, day.isoformat(), answer)
         streak = await self._keep_only_streak(user_id)
-        country = self.conv.brain.country_of(await self.conv.person(user_id))
+        country = self.country_of(Source.private(user_id, country=row.country))
         helpline = format_line(primary_line(country, "suicide"))
         reply = answer_reply(self.texts, answer, helpline, has_sober_date=row.sober_since is not None)
         if streak > 1 and answer != "used":
-            reply = Reply(texts=reply.texts + (f"You've checked in {streak} days in a row.",), buttons=reply.buttons)
+            reply = Reply(texts=reply.texts + (self.words("checkin_streak", days=streak),), buttons=reply.buttons)
         return reply
 
     async def _keep_only_streak(self, user_id: int) -> int:
