@@ -12,6 +12,7 @@ the cache off; `RULES_CACHE_DIR` moves it (default: $XDG_CACHE_HOME or ~/.cache,
 """
 from __future__ import annotations
 
+import array
 import hashlib
 import io
 import logging
@@ -26,7 +27,8 @@ from bot.safety import detector, normalize
 from bot.safety.detector import Rules, load_rules
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+_CODE_TYPE = "I"  # the re program's code words: unsigned, at most 32 bits (sre's CODESIZE is 4 on CPython)
 
 try:  # CPython's own compiler, used to store each pattern's compiled program; absent elsewhere
     import _sre
@@ -35,16 +37,17 @@ except ImportError:  # pragma: no cover - other Pythons simply compile every tim
     _sre = None
 
 
-def restore_pattern(pattern: str, flags: int, code: list[int], groups: int, groupindex: dict,
+def restore_pattern(pattern: str, flags: int, code: bytes, groups: int, groupindex: dict,
                     indexgroup: tuple) -> re.Pattern:
-    """A compiled pattern rebuilt from its stored program (what re.compile would return, without compiling)."""
-    return _sre.compile(pattern, flags, code, groups, groupindex, indexgroup)
+    """A compiled pattern rebuilt from its stored program (what re.compile would return, without compiling).
+    `code` is the program as a packed array of unsigned ints: far quicker to read back than a list of ints."""
+    return _sre.compile(pattern, flags, array.array(_CODE_TYPE, code).tolist(), groups, groupindex, indexgroup)
 
 
 def _reduce_pattern(compiled: re.Pattern):
     """How a pattern is written to the cache: its program, as CPython's re compiler makes it."""
     parsed = _parser.parse(compiled.pattern, compiled.flags)
-    code = [int(op) for op in _compiler._code(parsed, compiled.flags)]  # plain ints: opcodes are named ints
+    code = array.array(_CODE_TYPE, _compiler._code(parsed, compiled.flags)).tobytes()
     groupindex = dict(parsed.state.groupdict)
     indexgroup = [None] * parsed.state.groups
     for name, index in groupindex.items():
@@ -119,5 +122,8 @@ def _write(path: Path, rules: Rules) -> None:
             out.write(buffer.getvalue())
         os.chmod(temporary, 0o600)
         os.replace(temporary, path)
+        for stale in path.parent.glob("rules-*.pickle"):  # caches of earlier rules or code are never read again
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except Exception:  # noqa: BLE001 - no cache only means a slower next start
         log.warning("could not write the crisis rules cache (next start compiles again)")
