@@ -34,7 +34,7 @@ class Thresholds:
     handoff: float = 0.8  # P(any crisis category) the model alone needs to hand off...
     handoff_tier: float = 0.3  # ...together with P(tier crisis or emergency)
     check: float = 0.6  # P(tier check, crisis or emergency) at or above which the bot asks directly
-    veto: float = 0.75  # P(no crisis) at or above which a rule's crisis-tier match is set aside
+    veto: float = 0.6  # P(no crisis) at or above which a rule's crisis-tier match is set aside
     language: float = 0.6  # P(language) needed to call the message's language
     handoff_words: int = 2  # the model alone hands off only on messages of at least this many words
     check_words: int = 3  # and asks directly only on messages of at least this many (one word is too little)
