@@ -110,7 +110,7 @@ def content_problems(content_dir: Path) -> list[Problem]:
         *validate_directory(content_dir / "helplines.yaml"),
         *validate_reply_languages(content_dir),
         *validate_model(content_dir / "crisis_model.npz", content_dir / "crisis_corpus"),
-        *validate_topics(content_dir / "guidance"),
+        *validate_topics(content_dir / "guidance", require_summary=True),
         *validate_synonyms(content_dir / "synonyms.yaml"),
         *validate_checkin_texts(content_dir / "checkins.yaml"),
         *validate_messages(content_dir / "messages.yaml"),

@@ -177,6 +177,7 @@ class Brain:
         return topics_menu(list(self.topics.values()))
 
     def topic(self, callback_data: str) -> Reply | None:
-        """The topic a `topic:<id>` button names, or None for forged or stale data."""
+        """The full page a `topic:<id>` or `more:<id>` ("Tell me more") button names, or None for forged or stale
+        data."""
         topic_id = parse_topic_callback(callback_data, self.topics.keys())
         return topic_reply(self.topics[topic_id], list(self.topics.values())) if topic_id else None

@@ -199,7 +199,7 @@ class Conversations:
 
     async def on_callback(self, user_id: int, data: str, *, private: bool) -> Reply | None:
         """A button press. Forged, stale or someone else's data gets None (the adapter answers politely)."""
-        if data.startswith("topic:"):
+        if data.startswith(("topic:", "more:")):  # a topic from /topics or a related button; "Tell me more"
             return self.brain.topic(data)
         if not private:
             return None

@@ -15,6 +15,8 @@ from bot.knowledge.topics import ID_RE, MAX_ID, Topic, load_topics, render_body
 from bot.reply import AnswerRef, Button, Reply
 
 CALLBACK_PREFIX = "topic:"
+MORE_PREFIX = "more:"  # the "Tell me more" button under a summary: opens the full page
+MORE_LABEL = "Tell me more"
 GUIDANCE_DIR = Path(__file__).resolve().parents[2] / "content" / "guidance"
 
 NO_ANSWER = (
@@ -50,12 +52,21 @@ def callback_data(topic_id: str) -> str:
     return CALLBACK_PREFIX + topic_id
 
 
+def more_callback_data(topic_id: str) -> str:
+    """The button data of "Tell me more" under a topic's summary."""
+    return MORE_PREFIX + topic_id
+
+
 def parse_topic_callback(data: object, known_ids: Collection[str]) -> str | None:
-    """The topic id in button data "topic:<id>", or None when it is forged, malformed or stale. Never raises."""
+    """The topic id in button data "topic:<id>" or "more:<id>", or None when it is forged, malformed or stale.
+    Never raises."""
     try:
-        if not isinstance(data, str) or len(data.encode("utf-8")) > 64 or not data.startswith(CALLBACK_PREFIX):
+        if not isinstance(data, str) or len(data.encode("utf-8")) > 64:
             return None
-        topic_id = data[len(CALLBACK_PREFIX) :]
+        prefix = next((p for p in (CALLBACK_PREFIX, MORE_PREFIX) if data.startswith(p)), None)
+        if prefix is None:
+            return None
+        topic_id = data[len(prefix) :]
         if len(topic_id) > MAX_ID or not ID_RE.fullmatch(topic_id):
             return None
         return topic_id if topic_id in known_ids else None
@@ -86,18 +97,32 @@ def _related_buttons(related: Sequence[Topic]) -> tuple[tuple[Button, ...], ...]
     return tuple((Button(text=t.title, callback=callback_data(t.id)),) for t in related)
 
 
-def answer_reply(answer: Answer) -> Reply:
-    """A guidance answer: the topic's title in bold, its body, its sources, and buttons for related topics.
+def summary_text(topic: Topic) -> str:
+    """The phone-sized first answer: the title in bold and the topic's summary (no sources: they are on the page)."""
+    return f"<b>{_esc(topic.title)}</b>\n\n{render_body(topic.summary)}"
 
-    A less certain match says so first (see SURE), so a near miss is never presented as the answer.
+
+def answer_reply(answer: Answer, *, lead: str = "") -> Reply:
+    """A guidance answer, phone-sized: the title in bold and the topic's summary, with a "Tell me more" button
+    for the full page (body and sources) and buttons for related topics. A topic without a summary is shown whole.
+
+    A less certain match says so first (see SURE), so a near miss is never presented as the answer. `lead` is
+    an optional first line (already HTML), e.g. to say the answer follows on from the topic just discussed.
     """
     topic = answer.topic
-    text = _topic_text(topic)
+    if topic.summary:
+        text = summary_text(topic)
+        buttons = ((Button(text=MORE_LABEL, callback=more_callback_data(topic.id)),), *_related_buttons(answer.related))
+    else:
+        text = _topic_text(topic)
+        buttons = _related_buttons(answer.related)
     if answer.score < SURE:
         text = f"{HEDGE}\n\n{text}"
+    if lead:
+        text = f"{lead}\n\n{text}"
     return Reply(
         texts=(text,),
-        buttons=_related_buttons(answer.related),
+        buttons=tuple(buttons),
         answer=AnswerRef(topic.id, topic.title, answer.score),
     )
 
