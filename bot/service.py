@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from bot.checkin_flow import CheckinFlow
+from bot.knowledge.understand import TopicMemory
 from bot.reply import Button, Reply
 from bot.respond import Brain, Person
 from bot.safety.helplines import normalize_code
@@ -45,6 +46,7 @@ class Conversations:
         self.admin_user_ids = admin_user_ids
         self.clock = clock
         self.crisis_memory = CrisisMemory()
+        self.topic_memory = TopicMemory()  # the last topic per person, minutes only, never the text
         self._background: set[asyncio.Task] = set()
         self.checkins = CheckinFlow(self)
 
@@ -81,8 +83,11 @@ class Conversations:
         pending = await self.checkins.on_text(user_id, text)
         if pending is not None:
             return pending
-        reply = self.brain.answer(text)
+        person = await self.person(user_id)
+        reply = self.brain.answer(text, previous_topic=self.topic_memory.recent(user_id),
+                                  country=self.brain.country_code(person))
         if reply.answer is not None:
+            self.topic_memory.remember(user_id, reply.answer.id)
             await self.store.bump("answer", reply.answer.id, today_key(self.clock()))
         return reply
 
