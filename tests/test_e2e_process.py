@@ -52,10 +52,10 @@ def test_ask_json_reads_lines_and_prints_exactly_the_contract_keys(tmp_path):
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["input"] for r in records] == lines
     for record in records:
-        assert set(record) == {"input", "crisis", "answer", "reply"}
+        assert set(record) == {"input", "language", "crisis", "check", "answer", "reply"}  # CONTRACT.md
     assert records[0]["answer"]["id"] == "naloxone" and records[0]["crisis"] is None
     assert isinstance(records[0]["answer"]["score"], float)
-    assert records[1]["crisis"] == {"category": "suicide"} and "116 123" in records[1]["reply"]
+    assert records[1]["crisis"]["category"] == "suicide" and "116 123" in records[1]["reply"]
     assert records[2]["answer"] is None and records[2]["crisis"] is None
     assert not (tmp_path / "bot.sqlite3").exists(), "ask stores nothing"
 
