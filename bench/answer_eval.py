@@ -8,6 +8,9 @@ Figures, per set and overall:
 - out-of-domain abstention: questions labelled out-of-domain(-medical) that got no topic and no small-talk reply;
   and, of those labelled out-of-domain-medical, how many got the pointer to medical help;
 - how many off-topic questions got the what-is-heroin page (must be 0).
+With --respond, each message goes through the whole private-chat decision (Brain.respond: the crisis check first),
+as `python bot.py ask` answers it: a crisis handoff or the ask-directly question then counts as no answer, and how
+many messages got one is printed.
 The development set is held out from training by bench/import_questions.py; the frozen set is never read here
 unless someone passes it explicitly.
 """
@@ -39,6 +42,7 @@ class Figures:
     medical: int = 0
     medical_right: int = 0
     heroin_page_off_topic: int = 0
+    crisis_first: int = 0  # --respond: messages that got the crisis handoff or the ask-directly question instead
     misses: list[tuple[str, str, str]] = field(default_factory=list)
     confusions: Counter = field(default_factory=Counter)
 
@@ -69,7 +73,8 @@ class Figures:
             f"out-of-domain abstention: {self.outside_right}/{self.outside} = {self.abstain_rate:.1%}"
             f"  (medical pointer {self.medical_right}/{self.medical})",
             f"off-topic given the what-is-heroin page: {self.heroin_page_off_topic}",
-        ]
+        ] + ([f"crisis handoff or ask-directly question instead of an answer: {self.crisis_first}"]
+             if self.crisis_first else [])
 
 
 def got_label(decision) -> str:
@@ -83,10 +88,28 @@ def got_label(decision) -> str:
     return "none"
 
 
+def respond_reader(brain):
+    """Brain.respond as a private chat gets it; a crisis handoff or the safety question reads as "crisis"."""
+    from bot.respond import Person
+
+    class Reader:
+        def read(self, text: str):
+            reply = brain.respond(text, Person())
+            if reply.crisis is not None or reply.check:
+                return None
+            return brain.understanding.read(text)
+    return Reader()
+
+
 def evaluate(understanding, questions: list[Question]) -> Figures:
     figures = Figures()
     for q in questions:
-        got = got_label(understanding.read(q.text))
+        decision = understanding.read(q.text)
+        if decision is None:
+            figures.crisis_first += 1
+            got = "crisis"
+        else:
+            got = got_label(decision)
         if q.label.startswith("intent:"):
             figures.intents += 1
             right = got == q.label
@@ -123,11 +146,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", type=Path, default=[DEV])
     parser.add_argument("--misses", action="store_true", help="print every miss")
+    parser.add_argument("--respond", action="store_true", help="through Brain.respond: the crisis check first")
     args = parser.parse_args(argv)
     from bot.config import CONTENT_DIR
     from bot.respond import Brain
 
-    understanding = Brain.load(CONTENT_DIR).understanding
+    brain = Brain.load(CONTENT_DIR)
+    understanding = respond_reader(brain) if args.respond else brain.understanding
     questions = load(args.paths)
     figures = evaluate(understanding, questions)
     print(f"{len(questions)} questions from {', '.join(str(p) for p in args.paths)}")
