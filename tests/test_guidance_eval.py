@@ -36,11 +36,11 @@ def test_the_eval_set_is_big_enough_to_mean_something(result):
 
 
 def test_on_topic_questions_get_the_expected_topic(result):
-    assert result.accuracy >= 0.95, describe_misses(result)
+    assert result.accuracy >= 0.968, describe_misses(result)  # the index alone, before issue 11: 96.8 %
 
 
 def test_off_topic_questions_get_no_answer(result):
-    assert result.abstain_rate >= 0.98, describe_misses(result)
+    assert result.abstain_rate == 1.0, describe_misses(result)
 
 
 def test_the_index_alone_stays_a_sound_second_opinion(index_result):

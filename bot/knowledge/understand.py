@@ -32,6 +32,7 @@ from bot.knowledge.topics import Topic
 
 INTENT_MIN = 0.3
 INTENT_OVER_INDEX = 0.6
+INTENT_SURE = 0.5  # below this, two or more words from outside our guidance make it no intent
 INDEX_SURE_INTENT = 5.0  # ...when the index's evidence for a topic is at least this
 OUTSIDE_MIN = 0.3
 INDEX_WEIGHT = 1.0
@@ -39,6 +40,7 @@ INDEX_CAP = 4.0
 ANSWER_MIN = -1.0
 INDEX_MIN = -0.9  # and the index must not be against the topic: "the tolerance on an m8 bolt" is about bolts
 MEDICAL_MIN = 0.2  # the mixing page still answers "benzos and alcohol together" unless the model leans medical
+INDEX_ABSENT: float | None = None  # evidence for a topic the index does not consider (None: never answered)
 INDEX_SURE = 6.0  # index evidence this strong (several domain words) overrules the model's "out of domain"
 
 # A page that describes a drug's effects is only ever given to a message that names the drug: "best exercise for
@@ -140,15 +142,17 @@ class Understanding:
             intent = label[len(INTENT_PREFIX):]
             # a question the index is sure about needs a surer model to be an intent, and a message naming drugs
             # is never mere small talk ("what does H do to you" is not "what can you do")
+            # and an unsure one is not read into a message mostly about other things ("man utd score")
             if ((strongest < INDEX_SURE_INTENT or p >= INTENT_OVER_INDEX)
-                    and not (intent in SMALL_TALK and self._names_drugs(text))):
+                    and not (intent in SMALL_TALK and self._names_drugs(text))
+                    and not (p < INTENT_SURE and len(self.index.explain(text).foreign) >= 2)):
                 return Decision(INTENT, intent, p)
         if label in OUTSIDE and p >= OUTSIDE_MIN and strongest < INDEX_SURE:
             return Decision(OUT, label, p)
         terms = None
         chosen, chosen_score = None, -math.inf
         for column, topic_id in self._topic_columns:
-            e = evidence.get(topic_id)
+            e = evidence.get(topic_id, INDEX_ABSENT)
             if e is None or e < INDEX_MIN:  # a topic none of whose words the index found, or one it argues against
                 continue
             score = math.log(max(float(probs[column]), 1e-9)) + INDEX_WEIGHT * min(e, INDEX_CAP)
