@@ -29,7 +29,7 @@ def test_intents_are_recognised(figures):
 
 
 def test_off_topic_questions_are_abstained_and_never_get_the_heroin_page(figures):
-    assert figures.abstain_rate >= 0.85
+    assert figures.abstain_rate >= 0.9
     assert figures.heroin_page_off_topic == 0
 
 

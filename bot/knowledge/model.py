@@ -22,7 +22,7 @@ import numpy as np
 
 from bot.safety.model import FEATURES_VERSION, bigrams, tokens, word_features
 
-MODEL_VERSION = 1  # bump when training changes in a way the shipped model must follow
+MODEL_VERSION = 2  # bump when training changes in a way the shipped model must follow
 
 
 class AnswerModel:
@@ -83,19 +83,20 @@ class AnswerModel:
 
 def training_digest(corpus_dir: Path, topics: Iterable) -> str:
     """SHA-256 over what a model is trained on: the corpus files (names and bytes, in name order), each topic's
-    id and questions, and the feature and model versions. check-content compares it with the model's own."""
+    id, questions, title and summary, and the feature and model versions. check-content compares it with the model's own."""
     digest = hashlib.sha256(f"features-v{FEATURES_VERSION}/answers-v{MODEL_VERSION}".encode())
     for path in sorted(Path(corpus_dir).glob("*.jsonl")):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for topic in sorted(topics, key=lambda t: t.id):
-        digest.update(json.dumps([topic.id, list(topic.questions)]).encode())
+        digest.update(json.dumps([topic.id, list(topic.questions), topic.title, topic.summary]).encode())
     return digest.hexdigest()
 
 
 def validate_answer_model(model_path: Path, corpus_dir: Path, guidance_dir: Path) -> list:
     """check-content's view of the answer model: every corpus line valid with a known label, and the model trained
-    on exactly this corpus and these topics (else: `python bot.py train-answers`)."""
+    on exactly this corpus and these topics' questions, titles and summaries (else: `python bot.py
+    train-answers`)."""
     from bot.contentfile import Problem
     from bot.knowledge.corpus import read_folder
     from bot.knowledge.topics import _check_all
@@ -111,7 +112,7 @@ def validate_answer_model(model_path: Path, corpus_dir: Path, guidance_dir: Path
                                                         "run `python bot.py train-answers`")]
     if model.meta.get("digest") != training_digest(corpus_dir, topics):
         problems.append(Problem(str(model_path), 1, f"trained on another version of {Path(corpus_dir).name}/ or of "
-                                                    "the topics' questions: run `python bot.py train-answers` and "
+                                                    "the topics' questions, titles or summaries: run `python bot.py train-answers` and "
                                                     "commit the new model"))
     missing = {t.id for t in topics} - set(model.classes)
     if missing:
