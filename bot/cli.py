@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     lines.add_argument("--stale", type=int, metavar="DAYS",
                        help="list only lines not checked for DAYS days (unverified lines always count)")
     sub.add_parser("train-model", help="retrain the crisis model on content/crisis_corpus/ (needs scikit-learn)")
+    sub.add_parser("train-answers", help="retrain the answer model on content/question_corpus/ and the topics' "
+                                         "questions (needs scikit-learn)")
     backup = sub.add_parser("backup", help="copy the database consistently while the bot runs")
     backup.add_argument("path", help="where to write the copy")
     return parser
@@ -66,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return helplines(CONTENT_DIR / "helplines.yaml", args.country, args.stale)
     if command == "train-model":
         return train_model(CONTENT_DIR)
+    if command == "train-answers":
+        return train_answers(CONTENT_DIR)
     try:
         settings = load_settings(known_countries=known_countries())
         if command == "run":
@@ -98,6 +102,8 @@ def content_problems(content_dir: Path) -> list[Problem]:
     """Every fault in every content file, each validator reading its own file."""
     from bot.checkins.texts import validate_checkin_texts
     from bot.knowledge.index import validate_synonyms
+    from bot.knowledge.intents import validate_intents
+    from bot.knowledge.model import validate_answer_model
     from bot.knowledge.topics import validate_topics
     from bot.texts import validate_messages
     from bot.safety.detector import validate_rules
@@ -110,10 +116,13 @@ def content_problems(content_dir: Path) -> list[Problem]:
         *validate_directory(content_dir / "helplines.yaml"),
         *validate_reply_languages(content_dir),
         *validate_model(content_dir / "crisis_model.npz", content_dir / "crisis_corpus"),
-        *validate_topics(content_dir / "guidance"),
+        *validate_topics(content_dir / "guidance", require_summary=True),
         *validate_synonyms(content_dir / "synonyms.yaml"),
         *validate_checkin_texts(content_dir / "checkins.yaml"),
         *validate_messages(content_dir / "messages.yaml"),
+        *validate_intents(content_dir / "intents.yaml"),
+        *validate_answer_model(content_dir / "answer_model.npz", content_dir / "question_corpus",
+                               content_dir / "guidance"),
     ]
 
 
@@ -128,6 +137,21 @@ def train_model(content_dir: Path) -> int:
     except ValueError as exc:
         return fail(str(exc), 1)
     print(f"trained on {count} messages: {content_dir / 'crisis_model.npz'}")
+    return 0
+
+
+def train_answers(content_dir: Path) -> int:
+    """Retrain content/answer_model.npz on content/question_corpus/ and the topics' questions (reproducible)."""
+    try:
+        from bot.knowledge.training import train_and_save
+    except ImportError:
+        return fail("train-answers needs scikit-learn: pip install -e \".[test]\"")
+    try:
+        count = train_and_save(content_dir / "question_corpus", content_dir / "guidance",
+                               content_dir / "answer_model.npz")
+    except (ValueError, ContentError) as exc:
+        return fail(str(exc), 1)
+    print(f"trained on {count} questions: {content_dir / 'answer_model.npz'}")
     return 0
 
 

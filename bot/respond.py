@@ -9,9 +9,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.checkins.texts import CheckinTexts, load_checkin_texts
+from bot.contentfile import ContentError, Problem
 from bot.knowledge.answers import answer_reply, no_answer_reply, parse_topic_callback, topic_reply, topics_menu
-from bot.knowledge.index import Index
+from bot.knowledge.index import Answer, Index
+from bot.knowledge.intents import IntentReplies
+from bot.knowledge.model import AnswerModel
 from bot.knowledge.topics import Topic, load_topics
+from bot.knowledge.understand import INTENT, OUT, TOPIC, Decision, Understanding
 from bot.reply import SILENCE, Effects, Reply
 from bot.safety.assess import Assessment, Assessor
 from bot.safety.crisis import Crisis
@@ -51,7 +55,8 @@ class Source:
     `country` is the person's (or group's) own choice, None until they choose. `recent_crisis` is the crisis
     handed off to them in the last few minutes, so a repeat gets a short reminder rather than the whole block.
     `addressed` is False for group chatter not meant for the bot (and for command arguments): only a crisis is
-    answered then. `language_hint` is Telegram's language_code for the person, when known.
+    answered then. `language_hint` is Telegram's language_code for the person, when known. `previous_topic` is the id
+    of the guidance topic discussed in the last minutes (private chats), for follow-ups that name no topic.
     """
 
     chat_type: str = PRIVATE
@@ -64,6 +69,7 @@ class Source:
     recent_crisis: Crisis | None = None
     bot_username: str | None = None
     language_hint: str | None = None
+    previous_topic: str | None = None  # the guidance topic discussed in this private chat in the last minutes
     chat_title: str | None = None
     chat_username: str | None = None
 
@@ -103,7 +109,8 @@ class Brain:
 
     def __init__(self, *, assessor: Assessor, directory: Directory, replies: dict[str, Replies], index: Index,
                  topics: list[Topic], texts: Texts, checkin_texts: CheckinTexts,
-                 default_country: str | None = None, default_language: str = "en"):
+                 default_country: str | None = None, default_language: str = "en",
+                 intents: IntentReplies | None = None, answer_model: AnswerModel | None = None):
         self.assessor = assessor
         self.directory = directory
         self.replies_by_language = replies
@@ -114,11 +121,19 @@ class Brain:
         self.texts = texts
         self.checkin_texts = checkin_texts
         self.default_country = default_country
+        self.intents = intents
+        self.understanding = Understanding(answer_model, index, self.topics) if answer_model is not None else None
 
     @classmethod
     def load(cls, content_dir: Path, default_country: str | None = None, default_language: str = "en") -> "Brain":
         """Read every content file and build the answer index (raises ContentError on a broken file)."""
         topics = load_topics(content_dir / "guidance")
+        model_path = content_dir / "answer_model.npz"
+        try:
+            answer_model = AnswerModel.load(model_path)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ContentError(Problem(str(model_path), 1, f"cannot read the answer model ({type(exc).__name__}); "
+                                                           "run `python bot.py train-answers`")) from exc
         return cls(
             assessor=Assessor.load(content_dir),
             directory=load_directory(content_dir / "helplines.yaml"),
@@ -129,6 +144,8 @@ class Brain:
             checkin_texts=load_checkin_texts(content_dir / "checkins.yaml"),
             default_country=default_country,
             default_language=default_language,
+            intents=IntentReplies.load(content_dir / "intents.yaml"),
+            answer_model=answer_model,
         )
 
     # --- the decision path ------------------------------------------------------------------------------------
@@ -155,19 +172,38 @@ class Brain:
             return SILENCE
         if assessment.check and not source.in_group:
             return self.ask_directly(self.reply_language(source, assessment.language))
-        reply = self.answer(without_mention(text, source.bot_username) if source.in_group else text)
+        question = without_mention(text, source.bot_username) if source.in_group else text
+        reply = self.answer(question, previous_topic=source.previous_topic, country=self.country_code(source))
         if reply.answer is not None and not source.in_group:
             return replace(reply, effects=Effects(answer_count=reply.answer.id))
         return reply
 
-    def answer(self, text: str) -> Reply:
-        """The guidance part of the path, for callers that already ran the crisis check on this text."""
+    def answer(self, text: str, *, previous_topic: str | None = None, country: str | None = None) -> Reply:
+        """The guidance part of the path, for callers that already ran the crisis check on this text: an intent's
+        short reply, a topic's summary, an honest "outside what I know", or an honest "I don't know".
+
+        `previous_topic` is the id of the topic discussed with this person in the last few minutes (private chats;
+        see bot.knowledge.understand.TopicMemory): a short follow-up that names no topic is read against it. The
+        Reply's `answer.id` is the topic used, to remember for the next message. `country` picks the
+        never-use-alone line in the reply to an urge to use (default: DEFAULT_COUNTRY).
+        """
         if not any(ch.isalnum() for ch in text):
             return self.texts.reply("fallback_empty")
-        answer = self.index.answer(text)
-        if answer is None:
-            return no_answer_reply(self.texts)
-        return answer_reply(answer, self.texts)
+        if self.understanding is None or self.intents is None:  # a Brain built by hand without the model
+            answer = self.index.answer(text)
+            return answer_reply(answer, self.texts) if answer is not None else no_answer_reply(self.texts)
+        return self.reply_to(self.understanding.read(text, previous_topic), country or self.default_country)
+
+    def reply_to(self, decision: Decision, country: str | None = None) -> Reply:
+        """The Reply for what a message was understood to be."""
+        if decision.kind == TOPIC and decision.topic is not None:
+            topic = decision.topic
+            related = tuple(self.topics[r] for r in topic.related if r in self.topics)
+            return answer_reply(Answer(topic, round(decision.score, 4), related), self.texts)
+        if decision.kind in (INTENT, OUT) and self.intents is not None:
+            where = self.directory.for_country(country) if country and self.directory.has(country) else None
+            return Reply(texts=(self.intents.text(decision.label, where),))
+        return no_answer_reply(self.texts)
 
     def crisis(self, crisis: Crisis, source: Source, *, language: str | None = None) -> Reply:
         """The handoff for a detected crisis, in the message's language (else the person's): the person's (or
@@ -236,6 +272,7 @@ class Brain:
         return topics_menu(list(self.topics.values()), self.texts)
 
     def topic(self, callback_data: str) -> Reply | None:
-        """The topic a `topic:<id>` button names, or None for forged or stale data."""
+        """The full page a `topic:<id>` or `more:<id>` ("Tell me more") button names, or None for forged or stale
+        data."""
         topic_id = parse_topic_callback(callback_data, self.topics.keys())
         return topic_reply(self.topics[topic_id], list(self.topics.values())) if topic_id else None

@@ -41,7 +41,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {key: frozenset(names.split()) for key
     "sober_kept": "date", "sober_reset": "date", "checkin_streak": "days", "checkin_example": "",
     "group_poll_question": "", "group_poll_options": "",
     # knowledge
-    "no_answer": "", "hedge": "", "topics_intro": "",
+    "no_answer": "", "hedge": "", "more_button": "", "topics_intro": "",
     # groups
     "group_help": "", "group_welcome": "", "group_admins_only": "", "group_intro": "sight",
     "group_sight_admin": "", "group_sight_all": "", "group_sight_none": "",

@@ -44,7 +44,7 @@ def assessor(rules, readings: dict[str, Prediction], default: Prediction | None 
 
 
 def test_a_rule_match_hands_off_even_when_the_model_sees_nothing_special(rules):
-    found = assessor(rules, {}, prediction(0.3)).assess("i want to kill myself")
+    found = assessor(rules, {}, prediction(0.5)).assess("i want to kill myself")
     assert found.crisis is not None and found.crisis.category == "suicide"
 
 

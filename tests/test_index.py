@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.guidance_eval import Case, evaluate
+from bench.guidance_eval import Case, brain_reader, evaluate
 from bot.contentfile import ContentError
 from bot.knowledge.index import THRESHOLD, Index, Lexicon, load_lexicon, validate_synonyms
 from bot.knowledge.topics import Source, Topic, load_topics
@@ -35,7 +35,7 @@ def answered(index: Index, text: str) -> str | None:
         ("is gear the same as brown", "what-is-heroin"),
         ("what does H do to you", "what-is-heroin"),
         ("what is narcan", "naloxone"),
-        ("how do i use nyxoid", "naloxone"),
+        ("how do i use nyxoid", "naloxone-nasal-spray"),
         ("bupe or subs, which is better", "medications"),
         ("can i get subutex on a script", "medications"),
         ("is suboxone safe", "medications"),
@@ -45,12 +45,15 @@ def answered(index: Index, text: str) -> str | None:
         ("can i go cold turkey", "cold-turkey-at-home"),
         ("what do i do if someone ODs", "overdose-signs"),
         ("my mate OD'd last week", "overdose-signs"),
-        ("is it ok to share works", "needles-hiv-hepc"),
+        ("is it ok to share works", "after-sharing-needles"),
         ("junkies get hooked so fast, why", "why-addictive"),
     ],
 )
-def test_slang_and_brand_names_find_the_guidance_topic(index, question, topic):
-    assert answered(index, question) == topic
+def test_slang_and_brand_names_find_the_guidance_topic(brain, question, topic):
+    # through the whole answer path (model and index): with 40 pages the index alone sends "is suboxone safe" to
+    # the pregnancy page, which is about suboxone's safety in pregnancy
+    answer = brain.answer(question).answer
+    assert answer is not None and answer.id == topic
 
 
 @pytest.mark.parametrize(
@@ -336,21 +339,21 @@ HELD_OUT_ON_TOPIC = [
     ("how do i know if someone is overdosing", "overdose-signs"),
     ("what do you do if a mate ods", "overdose-signs"),
     ("what happens when you overdose", "overdose-signs"),
-    ("how do i use a nyxoid spray", "naloxone"),
+    ("how do i use a nyxoid spray", "naloxone-nasal-spray"),
     ("where do i get a naloxone kit", "naloxone"),
     ("wher can i get narcan", "naloxone"),
     ("is it dangerous to use after being clean for a while", "tolerance-after-break"),
     ("overdose risk after getting out of jail", "tolerance-after-break"),
     ("my tolerance is gone after prison", "tolerance-after-break"),
     ("how do i test my gear for fentanyl", "fentanyl-harm-reduction"),
-    ("is it safe to mix heroin with xanax", "fentanyl-harm-reduction"),
+    ("is it safe to mix heroin with xanax", "mixing-benzos-alcohol"),
     ("fent in the gear", "fentanyl-harm-reduction"),
     ("how to handle urges to use", "cravings-triggers"),
     ("what should i do when i crave gear", "cravings-triggers"),
     ("how to stop cravings for smack", "cravings-triggers"),
     ("i slipped after 2 months clean", "slip-relapse"),
     ("had a relapse what do i do now", "slip-relapse"),
-    ("i used yesterday after 3 months off", "slip-relapse"),
+    ("i used yesterday after 3 months off", "slip-relapse", ("intent:just-relapsed",)),
     ("insomnia after quitting heroin", "sleep"),
     ("how can i sleep better in recovery", "sleep"),
     ("sleepless nights after quitting", "sleep"),
@@ -362,11 +365,11 @@ HELD_OUT_ON_TOPIC = [
     ("how to tell my mum about my heroin use", "telling-family"),
     ("where can i get clean needles", "needles-hiv-hepc"),
     ("hepatitis c test", "needles-hiv-hepc"),
-    ("is it safe to share needles", "needles-hiv-hepc"),
+    ("is it safe to share needles", "needles-hiv-hepc", ("after-sharing-needles",)),
     ("depression after quitting heroin", "mental-health"),
     ("i feel anxious all the time since getting clean", "mental-health"),
-    ("feeling really low since stopping", "mental-health"),
-    ("are you human", "about-bot"),
+    ("feeling really low since stopping", "mental-health", ("intent:feeling-low",)),
+    ("are you human", "about-bot", ("intent:who-are-you",)),
     ("is this conversation confidential", "about-bot"),
     ("can you delete my data", "about-bot"),
 ]
@@ -394,11 +397,25 @@ HELD_OUT_OFF_TOPIC = [
 ]
 
 
-def test_held_out_questions_written_for_this_test_are_answered_well(index):
-    on = [Case(q, t) for q, t in HELD_OUT_ON_TOPIC]
+def held_out_cases() -> list[Case]:
+    on = [Case(item[0], item[1], item[2] if len(item) > 2 else ()) for item in HELD_OUT_ON_TOPIC]
     off = [Case(q, None) for q in HELD_OUT_OFF_TOPIC]
     assert len(on) >= 30 and len(off) >= 30
-    result = evaluate(index, on + off)
-    misses = "\n".join(f"{m.q!r}: expected {m.expected}, got {m.got} ({m.score:.2f})" for m in result.misses)
-    assert result.accuracy >= 0.85, misses
-    assert result.abstain_rate >= 0.90, misses
+    return on + off
+
+
+def describe(result) -> str:
+    return "\n".join(f"{m.q!r}: expected {m.expected}, got {m.got} ({m.score:.2f})" for m in result.misses)
+
+
+def test_held_out_questions_written_for_this_test_are_answered_well(brain):
+    result = evaluate(brain_reader(brain.understanding), held_out_cases())
+    assert result.accuracy >= 0.85, describe(result)
+    assert result.abstain_rate >= 0.95, describe(result)
+
+
+def test_the_index_alone_stays_a_useful_second_opinion_on_them(index):
+    # with 40 pages (issue 11) the index alone is weaker than with 25; it is no longer the only opinion
+    result = evaluate(index, held_out_cases())
+    assert result.accuracy >= 0.70, describe(result)
+    assert result.abstain_rate >= 0.80, describe(result)

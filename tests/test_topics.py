@@ -242,19 +242,55 @@ def test_render_body_never_lets_a_tag_through(text):
 # --------------------------------------------------------------------------------------------- replies
 
 
-def test_an_answer_reply_has_bold_title_body_sources_buttons_and_answer_ref(topics, texts):
+def test_an_answer_is_the_phone_sized_summary_with_tell_me_more_and_related_buttons(topics, texts):
     by_id = {t.id: t for t in topics}
     topic = by_id["naloxone"]
     related = tuple(by_id[r] for r in topic.related)
     reply = answer_reply(Answer(topic, 0.87, related), texts)
     [text] = reply.texts
     assert text.startswith("<b>Naloxone and how to get it</b>\n\n")
-    assert "<b>Naloxone</b> is a medicine" in text
-    assert '<a href="https://' in text and "Sources:" in text
-    assert [row[0].callback for row in reply.buttons] == [f"topic:{r}" for r in topic.related]
-    assert [row[0].text for row in reply.buttons] == [t.title for t in related]
+    assert "reverses an opioid overdose" in text
+    assert "Sources:" not in text and "<b>Naloxone</b> is a medicine" not in text  # the page is behind the button
+    assert len(to_plain(text).split()) <= 90
+    assert reply.buttons[0][0].text == "Tell me more" and reply.buttons[0][0].callback == "more:naloxone"
+    assert [row[0].callback for row in reply.buttons[1:]] == [f"topic:{r}" for r in topic.related]
+    assert [row[0].text for row in reply.buttons[1:]] == [t.title for t in related]
     assert reply.answer == AnswerRef("naloxone", "Naloxone and how to get it", 0.87)
     assert reply.crisis is None
+
+
+def test_tell_me_more_opens_the_full_page_with_its_sources(topics):
+    ids = {t.id for t in topics}
+    assert parse_topic_callback("more:naloxone", ids) == "naloxone"
+    page = topic_reply("naloxone", topics)
+    assert "<b>Naloxone</b> is a medicine" in page.texts[0]
+    assert '<a href="https://' in page.texts[0] and "Sources:" in page.texts[0]
+
+
+def test_every_real_topic_has_a_summary_of_at_most_80_words(topics):
+    assert validate_topics(GUIDANCE, require_summary=True) == []
+    for topic in topics:
+        assert topic.summary and len(topic.summary.split()) <= 80, topic.id
+
+
+def test_a_topic_without_summary_is_shown_whole_as_before(texts):
+    topic = Topic("x", "T", ("q",), ("k",), (), (Source("NHS", "https://nhs.uk/"),), "The body.")
+    [text] = answer_reply(Answer(topic, 0.9), texts).texts
+    assert "The body." in text and "Sources:" in text
+
+
+def test_summary_faults_are_reported_on_the_summary_line(tmp_path):
+    long = " ".join(["word"] * 81)
+    write_topic(tmp_path, "long", front=(
+        f"id: long\ntitle: T\nsummary: {long}\nquestions: [q one]\nkeywords: [k]\nrelated: []\n"
+        "sources:\n  - {org: NHS, page: https://nhs.uk/}\n"))
+    write_topic(tmp_path, "none", front=(
+        "id: none\ntitle: T\nquestions: [q two]\nkeywords: [k]\nrelated: []\n"
+        "sources:\n  - {org: NHS, page: https://nhs.uk/}\n"))
+    assert validate_topics(tmp_path) != [] and all("none.md" not in p.path for p in validate_topics(tmp_path))
+    found = [(Path(p.path).name, p.line, p.message) for p in validate_topics(tmp_path, require_summary=True)]
+    assert ("long.md", 4, "summary has 81 words; it must have 15 to 80") in found
+    assert any(name == "none.md" and "missing field 'summary'" in message for name, _, message in found)
 
 
 def test_titles_are_escaped_in_replies(texts):

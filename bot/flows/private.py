@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from bot.flows.checkin import CheckinDialogue
+from bot.knowledge.understand import TopicMemory
 from bot.flows.effects import CrisisEffects, day_key
 from bot.flows.commands import OPERATOR, PRIVATE_COMMANDS
 from bot.reply import Reply
@@ -42,6 +43,7 @@ class PrivateChats:
         self.bot_username = bot_username
         self.admin_user_ids = admin_user_ids
         self.clock = clock
+        self.topic_memory = TopicMemory()  # the last topic per person, for minutes, never the text
         self.checkins = CheckinDialogue(store, brain.checkin_texts, texts, clock, brain.country_of)
         self.commands = PRIVATE_COMMANDS
 
@@ -58,12 +60,14 @@ class PrivateChats:
 
         `fields` describe the message for the Source (message_id, edited, language_hint).
         """
-        source = await self.source(user_id, **fields)
+        source = await self.source(user_id, previous_topic=self.topic_memory.recent(user_id), **fields)
         reply = self.brain.respond(text, source)
         if reply.crisis is None and not reply.check and not source.edited:
             pending = await self.checkins.on_text(user_id, text)
             if pending is not None:
                 return pending
+        if reply.answer is not None:
+            self.topic_memory.remember(user_id, reply.answer.id)
         return (await self.effects.apply(reply, source)).reply
 
     # --- commands -----------------------------------------------------------------------------------------------
@@ -173,7 +177,7 @@ class PrivateChats:
 
     async def on_callback(self, user_id: int, data: str, *, private: bool) -> Reply | None:
         """A button press. Forged, stale or someone else's data gets None (the adapter answers politely)."""
-        if data.startswith("topic:"):
+        if data.startswith(("topic:", "more:")):  # a topic from /topics or a related button; "Tell me more"
             return self.brain.topic(data)
         if not private:
             return None
@@ -204,4 +208,5 @@ class PrivateChats:
         await self.store.delete_person(user_id)
         self.effects.forget(user_id)
         self.checkins.forget(user_id)
+        self.topic_memory.forget(user_id)
         return self.texts.reply("delete_done")

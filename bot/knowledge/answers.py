@@ -15,6 +15,7 @@ from bot.reply import AnswerRef, Button, Reply
 from bot.texts import Texts
 
 CALLBACK_PREFIX = "topic:"
+MORE_PREFIX = "more:"  # the "Tell me more" button under a summary: opens the full page
 # Below this confidence an answer is offered as "the closest guidance I have" (the `hedge` text), not as the
 # answer: a guess that sounds sure is one of the two ways chatbots fail people here.
 SURE = 0.8
@@ -25,12 +26,21 @@ def callback_data(topic_id: str) -> str:
     return CALLBACK_PREFIX + topic_id
 
 
+def more_callback_data(topic_id: str) -> str:
+    """The button data of "Tell me more" under a topic's summary."""
+    return MORE_PREFIX + topic_id
+
+
 def parse_topic_callback(data: object, known_ids: Collection[str]) -> str | None:
-    """The topic id in button data "topic:<id>", or None when it is forged, malformed or stale. Never raises."""
+    """The topic id in button data "topic:<id>" or "more:<id>", or None when it is forged, malformed or stale.
+    Never raises."""
     try:
-        if not isinstance(data, str) or len(data.encode("utf-8")) > 64 or not data.startswith(CALLBACK_PREFIX):
+        if not isinstance(data, str) or len(data.encode("utf-8")) > 64:
             return None
-        topic_id = data[len(CALLBACK_PREFIX) :]
+        prefix = next((p for p in (CALLBACK_PREFIX, MORE_PREFIX) if data.startswith(p)), None)
+        if prefix is None:
+            return None
+        topic_id = data[len(prefix) :]
         if len(topic_id) > MAX_ID or not ID_RE.fullmatch(topic_id):
             return None
         return topic_id if topic_id in known_ids else None
@@ -61,18 +71,33 @@ def _related_buttons(related: Sequence[Topic]) -> tuple[tuple[Button, ...], ...]
     return tuple((Button(text=t.title, callback=callback_data(t.id)),) for t in related)
 
 
-def answer_reply(answer: Answer, texts: Texts) -> Reply:
-    """A guidance answer: the topic's title in bold, its body, its sources, and buttons for related topics.
+def summary_text(topic: Topic) -> str:
+    """The phone-sized first answer: the title in bold and the topic's summary (no sources: they are on the page)."""
+    return f"<b>{_esc(topic.title)}</b>\n\n{render_body(topic.summary)}"
 
-    A less certain match says so first (see SURE), so a near miss is never presented as the answer.
+
+def answer_reply(answer: Answer, texts: Texts, *, lead: str = "") -> Reply:
+    """A guidance answer, phone-sized: the title in bold and the topic's summary, with a "Tell me more" button
+    for the full page (body and sources) and buttons for related topics. A topic without a summary is shown whole.
+
+    A less certain match says so first (see SURE), so a near miss is never presented as the answer. `lead` is
+    an optional first line (already HTML), e.g. to say the answer follows on from the topic just discussed.
     """
     topic = answer.topic
-    text = _topic_text(topic)
+    if topic.summary:
+        text = summary_text(topic)
+        buttons = ((Button(text=texts("more_button"), callback=more_callback_data(topic.id)),),
+                   *_related_buttons(answer.related))
+    else:
+        text = _topic_text(topic)
+        buttons = _related_buttons(answer.related)
     if answer.score < SURE:
         text = f"{texts('hedge')}\n\n{text}"
+    if lead:
+        text = f"{lead}\n\n{text}"
     return Reply(
         texts=(text,),
-        buttons=_related_buttons(answer.related),
+        buttons=tuple(buttons),
         answer=AnswerRef(topic.id, topic.title, answer.score),
     )
 

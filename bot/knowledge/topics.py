@@ -8,6 +8,7 @@ A topic file looks like::
     questions: [what is naloxone, ...]   # ways people ask it; the index leans on these
     keywords: [naloxone, narcan, ...]
     related: [overdose-signs]         # ids of other topics, shown as buttons
+    summary: "Naloxone reverses ..."  # the phone-sized first answer (at most 80 words); the page is behind a button
     sources:
       - org: NHS
         page: https://www.nhs.uk/...
@@ -33,7 +34,10 @@ MAX_TITLE = 60  # titles are button labels too
 MAX_ID = 50  # "topic:<id>" must stay well inside Telegram's 64-byte callback data
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MIN_SUMMARY_WORDS = 15
+MAX_SUMMARY_WORDS = 80  # the first message must fit a phone screen at 3 a.m.
 REQUIRED = ("id", "title", "questions", "keywords", "related", "sources")
+OPTIONAL = ("summary",)  # optional to parse; check-content requires it (validate_topics(require_summary=True))
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Topic:
     sources: tuple[Source, ...]
     body_markdown: str
     path: str = ""
+    summary: str = ""  # Markdown subset, one paragraph; "" when the file has none (the full page is shown)
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -127,7 +132,7 @@ def _check_markdown(body: str, path: str, first_line: int) -> list[Problem]:
     return problems
 
 
-def _parse(path: Path) -> _Parsed:
+def _parse(path: Path, require_summary: bool = False) -> _Parsed:
     spath = str(path)
     problems: list[Problem] = []
     empty = _Parsed(None, problems, [], [], 1)
@@ -152,8 +157,9 @@ def _parse(path: Path) -> _Parsed:
         return keys[key][0] if key in keys else fm_line
 
     for key in data:
-        if key not in REQUIRED:
-            problems.append(Problem(spath, line(str(key)), f"unknown field '{key}' (fields: {', '.join(REQUIRED)})"))
+        if key not in REQUIRED and key not in OPTIONAL:
+            problems.append(Problem(spath, line(str(key)),
+                                    f"unknown field '{key}' (fields: {', '.join(REQUIRED + OPTIONAL)})"))
     for key in REQUIRED:
         if key not in data or data[key] in (None, ""):
             problems.append(Problem(spath, line(key), f"missing field '{key}'"))
@@ -230,6 +236,8 @@ def _parse(path: Path) -> _Parsed:
                 if isinstance(org, str) and isinstance(page, str):
                     sources.append(Source(org.strip(), page.strip()))
 
+    summary = _check_summary(data.get("summary"), spath, line("summary"), require_summary, problems)
+
     body_md = body.strip("\n")
     leading = len(body) - len(body.lstrip("\n"))
     first_body_line = body_line + leading
@@ -251,8 +259,30 @@ def _parse(path: Path) -> _Parsed:
             sources=tuple(sources),
             body_markdown=body_md.strip(),
             path=spath,
+            summary=summary,
         )
     return _Parsed(topic, problems, list(zip(questions, question_lines)), list(zip(related, related_lines)), id_line)
+
+
+def _check_summary(value: object, path: str, n: int, required: bool, problems: list[Problem]) -> str:
+    """The topic's summary (stripped), or "" with a Problem added when it is missing (if required) or unfit."""
+    if value is None or value == "":
+        if required:
+            problems.append(Problem(path, n, f"missing field 'summary' (the first answer, {MAX_SUMMARY_WORDS} words "
+                                             "at most)"))
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(path, n, "'summary' must be text"))
+        return ""
+    summary = " ".join(value.split())
+    count = len(_words(summary))
+    if count < MIN_SUMMARY_WORDS or count > MAX_SUMMARY_WORDS:
+        problems.append(Problem(path, n, f"summary has {count} words; it must have {MIN_SUMMARY_WORDS} to "
+                                         f"{MAX_SUMMARY_WORDS}"))
+    for problem in _check_markdown(summary, path, n):
+        if "heading" not in problem.message:
+            problems.append(problem)
+    return summary
 
 
 def normalise_question(text: str) -> str:
@@ -261,12 +291,12 @@ def normalise_question(text: str) -> str:
     return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
-def _check_all(folder: Path) -> tuple[list[Topic], list[Problem]]:
+def _check_all(folder: Path, require_summary: bool = False) -> tuple[list[Topic], list[Problem]]:
     folder = Path(folder)
     files = sorted(folder.glob("*.md"))
     if not files:
         return [], [Problem(str(folder), 1, "no topic files (*.md) found")]
-    parsed = [_parse(f) for f in files]
+    parsed = [_parse(f, require_summary) for f in files]
     problems = [p for item in parsed for p in item.problems]
     ids: dict[str, str] = {}
     for f, item in zip(files, parsed):
@@ -293,9 +323,11 @@ def _check_all(folder: Path) -> tuple[list[Topic], list[Problem]]:
     return [item.topic for item in parsed if item.topic is not None], problems
 
 
-def validate_topics(folder: str | Path) -> list[Problem]:
-    """Every fault in the topic files of `folder`, as Problem(path, line, message); empty when all is well."""
-    return _check_all(Path(folder))[1]
+def validate_topics(folder: str | Path, *, require_summary: bool = False) -> list[Problem]:
+    """Every fault in the topic files of `folder`, as Problem(path, line, message); empty when all is well.
+
+    check-content passes `require_summary`: every published topic needs its phone-sized first answer."""
+    return _check_all(Path(folder), require_summary)[1]
 
 
 def load_topics(folder: str | Path) -> list[Topic]:
