@@ -49,6 +49,7 @@ class GroupRow:
     prompt_index: int | None
     active: int
     created_at: str
+    refused: str | None = None  # why Telegram refuses the bot's messages there now (no rights), else None
 
 
 @dataclass(frozen=True)
@@ -313,10 +314,11 @@ class Store:
     # --- groups and channels ----------------------------------------------------------------------------------
 
     async def upsert_group(self, chat_id: int, chat_type: str) -> None:
-        """The bot was added (or seen) in a group: make sure it has a settings row, active again."""
+        """The bot was added (or seen, or its rights changed) in a group: a settings row, active again, no longer
+        marked as refusing."""
         await self._write(
             "INSERT INTO groups (chat_id, chat_type, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type",
+            "ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type, refused = NULL",
             (chat_id, chat_type, _now_text()),
         )
 
@@ -327,6 +329,15 @@ class Store:
     async def deactivate_group(self, chat_id: int) -> None:
         """Removed or banned: no more posts to that chat (settings kept in case they add the bot back)."""
         await self._write("UPDATE groups SET active = 0, checkin_next_utc = NULL WHERE chat_id = ?", (chat_id,))
+
+    async def refuse_group(self, chat_id: int, reason: str, next_utc: int | None) -> None:
+        """Telegram refused to let the bot write here: mark the group and, when given, move its daily post."""
+        await self._write(
+            "UPDATE groups SET refused = ?, checkin_next_utc = COALESCE(?, checkin_next_utc) WHERE chat_id = ?",
+            (reason, next_utc, chat_id))
+
+    async def clear_group_refused(self, chat_id: int) -> None:
+        await self._write("UPDATE groups SET refused = NULL WHERE chat_id = ? AND refused IS NOT NULL", (chat_id,))
 
     async def set_group_setting(self, chat_id: int, name: str, value) -> None:
         if name not in GROUP_SETTINGS:

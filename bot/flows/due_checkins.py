@@ -111,3 +111,5 @@ async def mark_sent(store: Store, item: DueCheckin, now: datetime) -> None:
     advance = store.advance_group_checkin if item.is_group else store.advance_person_checkin
     if await advance(item.chat_id, item.expected_next, item.new_next, item.local_day, item.prompt_index):
         await store.bump("checkin_sent", "all", now.date().isoformat())
+    if item.is_group:
+        await store.clear_group_refused(item.chat_id)  # it could post: whatever refused it before is over
