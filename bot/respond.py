@@ -66,6 +66,7 @@ class Source:
     language_hint: str | None = None
     chat_title: str | None = None
     chat_username: str | None = None
+    thread_id: int | None = None  # the forum topic the message is in, if any (answers and links go there)
 
     @classmethod
     def private(cls, user_id: int | None = None, **fields) -> "Source":
