@@ -102,20 +102,38 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path, migrations: Path = MIGRATIONS_DIR) -> "Store":
-        """Open (creating the folder and file, owner-only) and bring the schema up to date."""
+        """Open (creating the folder and file, owner-only) and bring the schema up to date; on any error the
+        connection is closed and the error raised."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 path.touch(mode=0o600)
-            os.chmod(path, 0o600)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
         store = cls(conn, path)
-        await store.apply_migrations(migrations)
+        try:
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await store.apply_migrations(migrations)
+        except BaseException:
+            await conn.close()  # aiosqlite's thread would otherwise keep the process alive after the error
+            raise
+        if str(path) != ":memory:":
+            os.chmod(path, 0o600)  # only once it is known to be the bot's database: never someone else's file
         return store
+
+    @classmethod
+    async def check(cls, path: Path) -> None:
+        """What `run` asks before contacting Telegram: the database opens, its schema is brought up to date, and
+        it takes a write. Raises sqlite3.Error or OSError (cli.py says what to fix)."""
+        store = await cls.open(path)
+        try:
+            await store._conn.execute("BEGIN IMMEDIATE")
+            await store._conn.execute("INSERT INTO schema_migrations VALUES (-1, 'write check', '')")
+            await store._conn.execute("ROLLBACK")
+        finally:
+            await store.close()
 
     async def close(self) -> None:
         await self._conn.close()
