@@ -50,6 +50,7 @@ class GroupRow:
     active: int
     created_at: str
     refused: str | None = None  # why Telegram refuses the bot's messages there now (no rights), else None
+    checkin_thread: int | None = None  # the forum topic of the daily post, if it was set in one
 
 
 @dataclass(frozen=True)
@@ -362,11 +363,13 @@ class Store:
             raise ValueError(f"not a group setting: {name}")
         await self._write(f"UPDATE groups SET {name} = ? WHERE chat_id = ?", (value, chat_id))
 
-    async def set_group_checkin(self, chat_id: int, hhmm: str | None, zone: str | None, next_utc: int | None) -> None:
+    async def set_group_checkin(self, chat_id: int, hhmm: str | None, zone: str | None, next_utc: int | None,
+                                thread_id: int | None = None) -> None:
+        """The daily post's time, zone and next moment (None: off), and the forum topic it goes to."""
         await self._write(
-            "UPDATE groups SET checkin_time = ?, timezone = COALESCE(?, timezone), checkin_next_utc = ? "
-            "WHERE chat_id = ?",
-            (hhmm, zone, next_utc, chat_id),
+            "UPDATE groups SET checkin_time = ?, timezone = COALESCE(?, timezone), checkin_next_utc = ?, "
+            "checkin_thread = ? WHERE chat_id = ?",
+            (hhmm, zone, next_utc, thread_id, chat_id),
         )
 
     async def due_groups(self, now_utc: int, limit: int) -> list[GroupRow]:

@@ -91,6 +91,21 @@ async def test_the_topic_root_is_not_a_reply(running_bot):
     assert len(api.calls_to("sendMessage", FORUM)) == 1, "chatter in a topic the bot created gets silence"
 
 
+async def test_a_daily_post_set_in_a_topic_goes_to_that_topic_with_its_poll(restartable):
+    bot = await restartable(checkin_poll_seconds=0.3)
+    api, store = bot.api, bot.runtime.store
+    api.chat_members[(FORUM, ADMIN)] = "administrator"
+    await store.upsert_group(FORUM, "supergroup")
+    await store.set_group_setting(FORUM, "poll", 1)
+    await bot.say(in_topic("/groupcheckin 21:30 UTC", ADMIN), chat_id=FORUM, reply_contains="daily check-in")
+    group = await store.get_group(FORUM)
+    assert group.checkin_thread == TOPIC
+    await store.set_group_checkin(FORUM, group.checkin_time, "UTC", int(time.time()) - 1, group.checkin_thread)
+    poll = await api.wait_for(lambda c: c.method == "sendPoll", timeout=10)
+    post = api.calls_to("sendMessage", FORUM)[-1]
+    assert thread(poll) == TOPIC and thread(post) == TOPIC
+
+
 # --- optional calls never cancel the message that matters ---------------------------------------------------
 
 

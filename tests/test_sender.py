@@ -191,6 +191,7 @@ async def test_a_blocked_person_in_the_lane_is_reported_not_retried():
     (BadRequest("Bad Request: have no rights to send a message"), Fault.NO_RIGHTS),
     (Forbidden("Forbidden: CHAT_WRITE_FORBIDDEN"), Fault.NO_RIGHTS),
     (BadRequest("Bad Request: CHAT_WRITE_FORBIDDEN"), Fault.NO_RIGHTS),
+    (BadRequest("Bad Request: message thread not found"), Fault.TOPIC_GONE),
     (BadRequest("Can't parse entities: unsupported start tag"), Fault.BAD_REQUEST),
     (BadRequest("Bad Request: message text is empty"), Fault.BAD_REQUEST),
 ])
@@ -232,6 +233,13 @@ async def test_every_split_part_and_the_poll_go_to_the_topic():
     assert len(bot.sent) > 3
     assert all(kw.get("message_thread_id") == 77 for _, _, kw in bot.sent)
     assert bot.sent[0][2]["reply_parameters"] is not None
+
+
+async def test_a_deleted_topic_gets_the_message_in_the_chat_itself():
+    bot = ScriptedBot(BadRequest("Bad Request: message thread not found"))
+    sender, _ = sender_for(bot)
+    await sender.send(-100, REPLY, Priority.BROADCAST, thread_id=77)
+    assert len(bot.sent) == 1 and "message_thread_id" not in bot.sent[0][2]
 
 
 async def test_outside_topics_no_thread_is_sent():

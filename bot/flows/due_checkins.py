@@ -33,6 +33,7 @@ class DueCheckin:
     local_day: str
     prompt_index: int
     reply: Reply
+    thread_id: int | None = None  # a group's forum topic for its post
 
 
 def _epoch(moment: datetime) -> int:
@@ -76,7 +77,7 @@ async def due_checkins(store: Store, texts: CheckinTexts, words: Texts, now: dat
                 options = tuple(words("group_poll_options").split(" / "))
                 reply = Reply(texts=reply.texts, poll=(words("group_poll_question"), options))
             found.append(DueCheckin(row.chat_id, True, row.checkin_next_utc, following, day.isoformat(), index,
-                                    reply))
+                                    reply, row.checkin_thread))
     return found
 
 

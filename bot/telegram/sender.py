@@ -104,6 +104,7 @@ class Fault(enum.Enum):
     MIGRATE = "migrate"  # the group became a supergroup: move its state, send there
     CHAT_GONE = "chat gone"  # blocked, kicked, chat not found: stop writing to it (person inactive, group off)
     NO_RIGHTS = "no rights"  # in the chat but may not write there: a group's daily post backs off to the next day
+    TOPIC_GONE = "topic gone"  # the forum topic was deleted: the message goes to the chat's General topic
     BAD_REQUEST = "bad request"  # our mistake in this one message: HTML is resent as plain text, else dropped
 
 
@@ -121,6 +122,7 @@ FAULTS: tuple[FaultRule, ...] = (
     FaultRule(Fault.NO_RIGHTS, (BadRequest, Forbidden), (
         "not enough rights", "have no rights", "chat_write_forbidden", "chat_send_plain_forbidden",
         "chat_restricted", "need administrator rights", "topic_closed")),
+    FaultRule(Fault.TOPIC_GONE, (BadRequest,), ("message thread not found", "topic_deleted")),
     FaultRule(Fault.CHAT_GONE, (Forbidden,)),  # blocked, kicked, deactivated, not a member
     FaultRule(Fault.CHAT_GONE, (BadRequest,), (
         "chat not found", "deactivated", "peer_id_invalid")),  # a deleted group, a deleted account
@@ -210,18 +212,18 @@ class Sender:
         texts = [chunk for text in reply.texts for chunk in split_long(text)]
         for i, text in enumerate(texts):
             markup = markup_for(reply) if i == len(texts) - 1 else None
-            message = await self._deliver(chat_id, priority, reply_to if i == 0 else None,
-                                          self._text_call(text, markup, thread_id))
+            message = await self._deliver(chat_id, priority, reply_to if i == 0 else None, thread_id,
+                                          self._text_call(text, markup))
             if message.chat_id != chat_id:  # a migration moves the rest of the reply too (a new chat: no topic)
                 chat_id, thread_id = message.chat_id, None
             sent.append(message)
         if reply.poll is not None:
             question, options = reply.poll
-            sent.append(await self._deliver(chat_id, priority, None, self._poll_call(question, options, thread_id)))
+            sent.append(await self._deliver(chat_id, priority, None, thread_id, self._poll_call(question, options)))
         return sent
 
-    def _text_call(self, text: str, markup, thread_id: int | None):
-        def call(chat_id: int, reply_to: int | None, plain: bool):
+    def _text_call(self, text: str, markup):
+        def call(chat_id: int, reply_to: int | None, plain: bool, thread_id: int | None):
             return self.bot.send_message(
                 chat_id=chat_id,
                 text=to_plain(text) if plain else text,
@@ -232,14 +234,16 @@ class Sender:
             )
         return call
 
-    def _poll_call(self, question: str, options: tuple[str, ...], thread_id: int | None):
-        def call(chat_id: int, reply_to: int | None, plain: bool):
+    def _poll_call(self, question: str, options: tuple[str, ...]):
+        def call(chat_id: int, reply_to: int | None, plain: bool, thread_id: int | None):
             return self.bot.send_poll(chat_id=chat_id, question=question, options=list(options), is_anonymous=True,
                                       **topic(thread_id))
         return call
 
-    async def _deliver(self, chat_id: int, priority: Priority, reply_to: int | None, call) -> Message:
-        """One API call, tried until its policy gives up. `call(chat_id, reply_to, plain)` makes the request."""
+    async def _deliver(self, chat_id: int, priority: Priority, reply_to: int | None, thread_id: int | None,
+                       call) -> Message:
+        """One API call, tried until its policy gives up. `call(chat_id, reply_to, plain, thread_id)` makes the
+        request."""
         policy = POLICIES[priority]
         started = time.monotonic()
         backoff = policy.first_backoff
@@ -248,13 +252,17 @@ class Sender:
         while True:
             attempt += 1
             try:
-                return await call(chat_id, reply_to, plain)
+                return await call(chat_id, reply_to, plain, thread_id)
             except TelegramError as exc:
                 fault = classify(exc)
                 if fault == Fault.MIGRATE:
                     log.info("chat migrated to a supergroup; re-sending there")
                     await self.on_migrate(chat_id, exc.new_chat_id)
-                    chat_id, reply_to = exc.new_chat_id, None
+                    chat_id, reply_to, thread_id = exc.new_chat_id, None, None
+                    continue
+                if fault == Fault.TOPIC_GONE and thread_id is not None:
+                    log.info("forum topic gone; sending to the chat's General topic")
+                    thread_id = None
                     continue
                 if fault == Fault.RETRY_AFTER:
                     if priority == Priority.BROADCAST:
@@ -299,6 +307,7 @@ class _Job:
     chat_id: int = field(compare=False)
     reply: Reply = field(compare=False)
     on_done: Callable[[bool], Awaitable[None]] = field(compare=False)
+    thread_id: int | None = field(default=None, compare=False)
 
 
 class BroadcastLane:
@@ -340,13 +349,15 @@ class BroadcastLane:
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    def submit(self, chat_id: int, reply: Reply, on_done: Callable[[bool], Awaitable[None]]) -> bool:
-        """Queue one message; False if that chat already has one waiting (so a slow tick never doubles it)."""
+    def submit(self, chat_id: int, reply: Reply, on_done: Callable[[bool], Awaitable[None]], *,
+               thread_id: int | None = None) -> bool:
+        """Queue one message (to forum topic `thread_id` if given); False if that chat already has one waiting (so
+        a slow tick never doubles it)."""
         if chat_id in self.queued_chats:
             return False
         self.queued_chats.add(chat_id)
         self._seq += 1
-        self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done))
+        self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done, thread_id))
         return True
 
     async def _run(self) -> None:
@@ -377,7 +388,7 @@ class BroadcastLane:
         try:
             for attempt in range(self.MAX_PAUSES + 1):
                 try:
-                    await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST)
+                    await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST, thread_id=job.thread_id)
                     sent = True
                     break
                 except RetryAfter as exc:  # pause everyone, then try this one again (the next tick retries later)
