@@ -270,17 +270,17 @@ class Sender:
                     wait = retry_after_seconds(exc)
                 elif fault in LASTING:
                     await self._refused(chat_id, priority, fault, exc)
-                elif fault == Fault.BAD_REQUEST:
+                elif fault == Fault.RETRY_LATER:  # timeouts, connection errors and 5xx
+                    wait = backoff
+                    backoff = min(backoff * 2, policy.max_backoff)
+                    log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
+                else:  # BAD_REQUEST (or a topic error with no topic): our mistake in this one message
                     if not plain and "parse" in exc.message.lower():
                         log.error("Telegram could not parse a message's HTML; sending it as plain text")
                         plain = True
                         continue
                     log.warning("%s message refused by Telegram: %s", priority.name.lower(), type(exc).__name__)
                     raise
-                else:  # RETRY_LATER: timeouts, connection errors and 5xx
-                    wait = backoff
-                    backoff = min(backoff * 2, policy.max_backoff)
-                    log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
             elapsed = time.monotonic() - started
             if attempt >= policy.max_attempts or elapsed + wait > policy.deadline:
                 log.error("%s message given up after %d attempts", priority.name.lower(), attempt)
