@@ -14,8 +14,9 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 
-DEADLINE = 10.0  # seconds for every attempt together: a start-up failure is reported well within 15 s
+DEADLINE = 8.0  # seconds for every attempt together: a start-up failure is reported well within 15 s
 ATTEMPTS = 3
+ATTEMPT_TIMEOUT = 3.0  # the longest one getMe may take (connect, or wait for the answer)
 
 
 class TokenRejected(Exception):
@@ -32,14 +33,15 @@ async def check_telegram(settings: Settings, *, attempts: int = ATTEMPTS, deadli
     wait = 1.0
     for attempt in range(1, attempts + 1):
         bot = Bot(settings.token, base_url=settings.base_url,
-                  request=HTTPXRequest(connect_timeout=3.0, read_timeout=4.0, write_timeout=4.0, pool_timeout=2.0))
+                  request=HTTPXRequest(connect_timeout=ATTEMPT_TIMEOUT, read_timeout=ATTEMPT_TIMEOUT,
+                                       write_timeout=ATTEMPT_TIMEOUT, pool_timeout=ATTEMPT_TIMEOUT))
         try:
             await bot.initialize()  # getMe
             return
         except InvalidToken:
             raise TokenRejected() from None  # never chained: the original names the token
         except TelegramError:  # timeouts, refused connections, 5xx, a proxy's odd answer
-            if attempt == attempts or time.monotonic() - started + wait > deadline:
+            if attempt == attempts or time.monotonic() - started + wait + ATTEMPT_TIMEOUT > deadline:
                 break
         finally:
             await bot.shutdown()
