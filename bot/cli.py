@@ -324,21 +324,90 @@ def console_text(reply: Reply) -> str:
 
 
 def run(settings: Settings) -> int:
+    """Start the bot; every start-up failure is one line naming what to fix (exit 1), the token never in it."""
     from bot.logs import setup_logging
 
     if not settings.token:
         return fail(NO_TOKEN)
+    problem = asyncio.run(startup_problem(settings))
+    if problem is not None:
+        return fail(problem, 1)
     setup_logging(settings.log_level, [settings.token, settings.webhook_secret or ""])
     brain = Brain.load(settings.content_dir, settings.default_country, settings.default_language)
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.telegram.app import ALLOWED_UPDATES, build_application
     from bot.telegram.webhook import run_webhook
 
     app = build_application(settings, brain)
-    if settings.webhook_url:
-        run_webhook(app, settings)
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    try:
+        if settings.webhook_url:
+            run_webhook(app, settings)
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    except InvalidToken:
+        return fail(TOKEN_REJECTED, 1)
+    except NetworkError:
+        return fail(UNREACHABLE.format(base_url=public_base_url(settings)), 1)
     return 0
+
+
+TOKEN_REJECTED = ("Telegram rejected TELEGRAM_BOT_TOKEN: copy the token again from @BotFather (/mybots, API Token) "
+                  "into the environment or .env")
+UNREACHABLE = ("cannot reach the Telegram Bot API at {base_url} after a few tries: check this machine's network "
+               "(or proxy), or TELEGRAM_BASE_URL if you run your own Bot API server")
+
+
+def public_base_url(settings: Settings) -> str:
+    """TELEGRAM_BASE_URL as an operator may see it: scheme and host only."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(settings.base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+async def startup_problem(settings: Settings) -> str | None:
+    """The database first (open, migrate, write), then Telegram (getMe, a bounded retry): the first thing that
+    stops the bot from starting, as one line, or None."""
+    from bot.telegram.preflight import TelegramUnreachable, TokenRejected, check_telegram
+
+    problem = await database_problem(settings.database_path)
+    if problem is not None:
+        return problem
+    try:
+        await check_telegram(settings)
+    except TokenRejected:
+        return TOKEN_REJECTED
+    except TelegramUnreachable:
+        return UNREACHABLE.format(base_url=public_base_url(settings))
+    return None
+
+
+async def database_problem(path: Path) -> str | None:
+    """Why the database at `path` cannot be used, as one line naming what to fix, or None."""
+    import sqlite3
+
+    from bot.store import Store
+
+    try:
+        await asyncio.wait_for(Store.check(path), timeout=10)
+    except asyncio.TimeoutError:
+        return f"the database {path} did not answer within 10 s (DATABASE_URL): is its disk or network share stuck?"
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            return (f"the database {path} is locked by another process (is the bot already running?): stop it, "
+                    f"or point DATABASE_URL at another file")
+        if "readonly" in text or "unable to open" in text or "disk i/o" in text:
+            return f"cannot write the database {path}: make it and its folder writable, or change DATABASE_URL"
+        if "not a database" in text or "malformed" in text or "encrypted" in text:
+            return (f"DATABASE_URL points at {path}, which is not a SQLite database of this bot: point it at a new "
+                    f"file (e.g. sqlite:///data/bot.sqlite3) or at the bot's own database")
+        return f"the database {path} cannot be used ({type(exc).__name__}): check it with sqlite3, or change DATABASE_URL"
+    except OSError as exc:
+        return (f"cannot create or write the database {path} ({exc.strerror or type(exc).__name__}): make the "
+                f"folder writable, or change DATABASE_URL")
+    return None
 
 
 async def backup(settings: Settings, target: Path) -> int:

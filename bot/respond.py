@@ -72,6 +72,7 @@ class Source:
     previous_topic: str | None = None  # the guidance topic discussed in this private chat in the last minutes
     chat_title: str | None = None
     chat_username: str | None = None
+    thread_id: int | None = None  # the forum topic the message is in, if any (answers and links go there)
 
     @classmethod
     def private(cls, user_id: int | None = None, **fields) -> "Source":

@@ -49,6 +49,8 @@ class GroupRow:
     prompt_index: int | None
     active: int
     created_at: str
+    refused: str | None = None  # why Telegram refuses the bot's messages there now (no rights), else None
+    checkin_thread: int | None = None  # the forum topic of the daily post, if it was set in one
 
 
 @dataclass(frozen=True)
@@ -101,20 +103,38 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path, migrations: Path = MIGRATIONS_DIR) -> "Store":
-        """Open (creating the folder and file, owner-only) and bring the schema up to date."""
+        """Open (creating the folder and file, owner-only) and bring the schema up to date; on any error the
+        connection is closed and the error raised."""
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 path.touch(mode=0o600)
-            os.chmod(path, 0o600)
         conn = await aiosqlite.connect(str(path), isolation_level=None)
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA synchronous=NORMAL")
         store = cls(conn, path)
-        await store.apply_migrations(migrations)
+        try:
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            await store.apply_migrations(migrations)
+        except BaseException:
+            await conn.close()  # aiosqlite's thread would otherwise keep the process alive after the error
+            raise
+        if str(path) != ":memory:":
+            os.chmod(path, 0o600)  # only once it is known to be the bot's database: never someone else's file
         return store
+
+    @classmethod
+    async def check(cls, path: Path) -> None:
+        """What `run` asks before contacting Telegram: the database opens, its schema is brought up to date, and
+        it takes a write. Raises sqlite3.Error or OSError (cli.py says what to fix)."""
+        store = await cls.open(path)
+        try:
+            await store._conn.execute("BEGIN IMMEDIATE")
+            await store._conn.execute("INSERT INTO schema_migrations VALUES (-1, 'write check', '')")
+            await store._conn.execute("ROLLBACK")
+        finally:
+            await store.close()
 
     async def close(self) -> None:
         await self._conn.close()
@@ -313,10 +333,11 @@ class Store:
     # --- groups and channels ----------------------------------------------------------------------------------
 
     async def upsert_group(self, chat_id: int, chat_type: str) -> None:
-        """The bot was added (or seen) in a group: make sure it has a settings row, active again."""
+        """The bot was added (or seen, or its rights changed) in a group: a settings row, active again, no longer
+        marked as refusing."""
         await self._write(
             "INSERT INTO groups (chat_id, chat_type, created_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type",
+            "ON CONFLICT (chat_id) DO UPDATE SET active = 1, chat_type = excluded.chat_type, refused = NULL",
             (chat_id, chat_type, _now_text()),
         )
 
@@ -328,16 +349,27 @@ class Store:
         """Removed or banned: no more posts to that chat (settings kept in case they add the bot back)."""
         await self._write("UPDATE groups SET active = 0, checkin_next_utc = NULL WHERE chat_id = ?", (chat_id,))
 
+    async def refuse_group(self, chat_id: int, reason: str, next_utc: int | None) -> None:
+        """Telegram refused to let the bot write here: mark the group and, when given, move its daily post."""
+        await self._write(
+            "UPDATE groups SET refused = ?, checkin_next_utc = COALESCE(?, checkin_next_utc) WHERE chat_id = ?",
+            (reason, next_utc, chat_id))
+
+    async def clear_group_refused(self, chat_id: int) -> None:
+        await self._write("UPDATE groups SET refused = NULL WHERE chat_id = ? AND refused IS NOT NULL", (chat_id,))
+
     async def set_group_setting(self, chat_id: int, name: str, value) -> None:
         if name not in GROUP_SETTINGS:
             raise ValueError(f"not a group setting: {name}")
         await self._write(f"UPDATE groups SET {name} = ? WHERE chat_id = ?", (value, chat_id))
 
-    async def set_group_checkin(self, chat_id: int, hhmm: str | None, zone: str | None, next_utc: int | None) -> None:
+    async def set_group_checkin(self, chat_id: int, hhmm: str | None, zone: str | None, next_utc: int | None,
+                                thread_id: int | None = None) -> None:
+        """The daily post's time, zone and next moment (None: off), and the forum topic it goes to."""
         await self._write(
-            "UPDATE groups SET checkin_time = ?, timezone = COALESCE(?, timezone), checkin_next_utc = ? "
-            "WHERE chat_id = ?",
-            (hhmm, zone, next_utc, chat_id),
+            "UPDATE groups SET checkin_time = ?, timezone = COALESCE(?, timezone), checkin_next_utc = ?, "
+            "checkin_thread = ? WHERE chat_id = ?",
+            (hhmm, zone, next_utc, thread_id, chat_id),
         )
 
     async def due_groups(self, now_utc: int, limit: int) -> list[GroupRow]:

@@ -48,6 +48,7 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._failures: dict[str, list[Failure]] = {}
+        self._refusals: dict[int, Failure] = {}
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -81,6 +82,10 @@ class FakeBotApi:
         """The next `times` calls of `method` answer with this HTTP status (after the ones already queued)."""
         self._failures.setdefault(method, []).extend([Failure(status, description or f"error {status}",
                                                               parameters)] * times)
+
+    def refuse_chat(self, chat_id: int, status: int, description: str) -> None:
+        """Every send to this chat fails with this status from now on, as Telegram does for a lasting refusal."""
+        self._refusals[int(chat_id)] = Failure(status, description)
 
     def push_update(self, update: dict) -> int:
         update_id = next(self._update_ids)
@@ -133,6 +138,8 @@ class FakeBotApi:
         """Record the call and answer it (a scripted failure first, if one is queued): (HTTP status, body)."""
         failures = self._failures.get(method)
         failure = failures.pop(0) if failures else None
+        if failure is None and method.startswith("send") and str(params.get("chat_id", "")).lstrip("-").isdigit():
+            failure = self._refusals.get(int(params["chat_id"]))
         if method != "getUpdates":
             self.calls.append(Call(method, params, time.monotonic(), ok=failure is None))
             self._new_call.set()

@@ -5,7 +5,8 @@ import pytest
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.reply import Button, Reply
-from bot.telegram.sender import BroadcastLane, Priority, Sender, Undeliverable, split_long
+from bot.telegram.sender import (BroadcastLane, Fault, Priority, Sender, Undeliverable, classify, optional,
+                                 split_long)
 
 
 class ScriptedBot:
@@ -174,3 +175,85 @@ async def test_a_blocked_person_in_the_lane_is_reported_not_retried():
     bot = ScriptedBot(Forbidden("Forbidden: bot was blocked by the user"))
     _, results = await through_the_lane(Sender(bot, on_gone=on_gone), 4)
     assert results == [False] and gone == [4] and bot.sent == []
+
+
+# --- one table for Telegram's errors (issue 14) --------------------------------------------------------------
+
+@pytest.mark.parametrize("error, fault", [
+    (TimedOut(), Fault.RETRY_LATER),
+    (NetworkError("Bad Gateway (502)"), Fault.RETRY_LATER),
+    (RetryAfter(5), Fault.RETRY_AFTER),
+    (ChatMigrated(-100999), Fault.MIGRATE),
+    (Forbidden("Forbidden: bot was blocked by the user"), Fault.CHAT_GONE),
+    (Forbidden("Forbidden: bot was kicked from the supergroup chat"), Fault.CHAT_GONE),
+    (BadRequest("Chat not found"), Fault.CHAT_GONE),
+    (BadRequest("Bad Request: not enough rights to send text messages to the chat"), Fault.NO_RIGHTS),
+    (BadRequest("Bad Request: have no rights to send a message"), Fault.NO_RIGHTS),
+    (Forbidden("Forbidden: CHAT_WRITE_FORBIDDEN"), Fault.NO_RIGHTS),
+    (BadRequest("Bad Request: CHAT_WRITE_FORBIDDEN"), Fault.NO_RIGHTS),
+    (BadRequest("Bad Request: message thread not found"), Fault.TOPIC_GONE),
+    (BadRequest("Can't parse entities: unsupported start tag"), Fault.BAD_REQUEST),
+    (BadRequest("Bad Request: message text is empty"), Fault.BAD_REQUEST),
+])
+def test_each_telegram_error_is_one_fault_of_the_table(error, fault):
+    assert classify(error) == fault
+
+
+async def test_no_rights_in_a_group_is_reported_once_and_never_retried():
+    refused, gone = [], []
+
+    async def on_no_rights(chat_id, reason):
+        refused.append((chat_id, reason))
+
+    async def on_gone(chat_id, reason):
+        gone.append(chat_id)
+
+    bot = ScriptedBot(BadRequest("Bad Request: not enough rights to send text messages to the chat"))
+    sender, sleeps = sender_for(bot, on_no_rights=on_no_rights, on_gone=on_gone)
+    with pytest.raises(Undeliverable) as caught:
+        await sender.send(-5, REPLY, Priority.CRISIS)
+    assert caught.value.fault == Fault.NO_RIGHTS
+    assert refused == [(-5, "no rights")] and gone == [] and sleeps == [] and bot.sent == []
+
+
+# --- forum topics: every part of a reply goes to the topic --------------------------------------------------
+
+class PollingBot(ScriptedBot):
+    async def send_poll(self, chat_id, question, options, **kw):
+        self.sent.append((chat_id, question, kw))
+        return await super().send_message(chat_id, question, **kw)
+
+
+async def test_every_split_part_and_the_poll_go_to_the_topic():
+    bot = PollingBot()
+    sender, _ = sender_for(bot)
+    long_text = ("paragraph " * 50 + "\n\n") * 20
+    await sender.send(-100, Reply(texts=(long_text,), poll=("How are you?", ("Good", "Okay"))), reply_to=5,
+                      thread_id=77)
+    assert len(bot.sent) > 3
+    assert all(kw.get("message_thread_id") == 77 for _, _, kw in bot.sent)
+    assert bot.sent[0][2]["reply_parameters"] is not None
+
+
+async def test_a_deleted_topic_gets_the_message_in_the_chat_itself():
+    bot = ScriptedBot(BadRequest("Bad Request: message thread not found"))
+    sender, _ = sender_for(bot)
+    await sender.send(-100, REPLY, Priority.BROADCAST, thread_id=77)
+    assert len(bot.sent) == 1 and "message_thread_id" not in bot.sent[0][2]
+
+
+async def test_outside_topics_no_thread_is_sent():
+    bot = ScriptedBot()
+    sender, _ = sender_for(bot)
+    await sender.send(-100, REPLY)
+    assert "message_thread_id" not in bot.sent[0][2]
+
+
+async def test_an_optional_call_that_fails_is_logged_by_type_and_not_raised(caplog):
+    caplog.set_level("INFO", logger="bot.telegram.sender")
+
+    async def refused():
+        raise BadRequest("Bad Request: query is too old and response timeout expired or query ID is invalid")
+
+    assert await optional(refused(), "button answer") is False
+    assert "BadRequest" in caplog.text and "too old" not in caplog.text

@@ -54,6 +54,6 @@ class Flows:
                                  admin_user_ids=admin_user_ids, clock=clock),
             groups=GroupChats(brain, store, texts, effects, settings, clock),
             alerts=ResponderAlerts(store, texts, clock),
-            membership=Membership(store),
+            membership=Membership(store, clock),
             due_checkins=DueCheckins(store, brain.checkin_texts, texts),
         )

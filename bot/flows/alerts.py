@@ -38,13 +38,16 @@ class Acknowledgement:
     notes: tuple[tuple[int, Reply], ...] = ()
 
 
-def message_link(chat_id: int, chat_username: str | None, message_id: int) -> str | None:
-    """A t.me link to a message: public groups by username, private supergroups by their internal id."""
+def message_link(chat_id: int, chat_username: str | None, message_id: int,
+                 thread_id: int | None = None) -> str | None:
+    """A t.me link to a message: public groups by username, private supergroups by their internal id; a message
+    in a forum topic is linked inside its topic."""
+    where = f"{thread_id}/{message_id}" if thread_id is not None else f"{message_id}"
     if chat_username:
-        return f"https://t.me/{chat_username}/{message_id}"
+        return f"https://t.me/{chat_username}/{where}"
     text_id = str(chat_id)
     if text_id.startswith("-100"):
-        return f"https://t.me/c/{text_id[4:]}/{message_id}"
+        return f"https://t.me/c/{text_id[4:]}/{where}"
     return None  # basic groups have no message links
 
 
@@ -82,7 +85,7 @@ class ResponderAlerts:
                                                  self._now())
         name = author.name if author is not None else self.texts("alert_unnamed_author")
         text = self.text(source.chat_title, category, name, person_id,
-                         message_link(source.chat_id, source.chat_username, source.message_id))
+                         message_link(source.chat_id, source.chat_username, source.message_id, source.thread_id))
         return [self._message(alert_id, r.user_id, text) for r in targets]
 
     async def delivered(self, alert_id: int, user_id: int, message_id: int) -> None:

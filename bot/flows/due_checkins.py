@@ -33,6 +33,7 @@ class DueCheckin:
     local_day: str
     prompt_index: int
     reply: Reply
+    thread_id: int | None = None  # a group's forum topic for its post
 
 
 def _epoch(moment: datetime) -> int:
@@ -76,7 +77,7 @@ async def due_checkins(store: Store, texts: CheckinTexts, words: Texts, now: dat
                 options = tuple(words("group_poll_options").split(" / "))
                 reply = Reply(texts=reply.texts, poll=(words("group_poll_question"), options))
             found.append(DueCheckin(row.chat_id, True, row.checkin_next_utc, following, day.isoformat(), index,
-                                    reply))
+                                    reply, row.checkin_thread))
     return found
 
 
@@ -111,3 +112,5 @@ async def mark_sent(store: Store, item: DueCheckin, now: datetime) -> None:
     advance = store.advance_group_checkin if item.is_group else store.advance_person_checkin
     if await advance(item.chat_id, item.expected_next, item.new_next, item.local_day, item.prompt_index):
         await store.bump("checkin_sent", "all", now.date().isoformat())
+    if item.is_group:
+        await store.clear_group_refused(item.chat_id)  # it could post: whatever refused it before is over

@@ -60,7 +60,9 @@ class GroupSettings:
             return self.texts.reply("group_unknown_setting", help=self.texts("group_settings_help"))
         return self.texts.reply("group_saved", settings=self.describe(await self.group(chat_id, chat_type)))
 
-    async def checkin(self, chat_id: int, chat_type: str, args: str, now: datetime) -> Reply:
+    async def checkin(self, chat_id: int, chat_type: str, args: str, now: datetime,
+                      thread_id: int | None = None) -> Reply:
+        """/groupcheckin: the daily post, in the forum topic the command was sent in (`thread_id`), if any."""
         group = await self.group(chat_id, chat_type)
         words = args.split()
         if words and words[0].lower() in OFF + ("stop",):
@@ -75,7 +77,8 @@ class GroupSettings:
         if zone is None:
             return self.texts.reply("group_checkin_unknown_zone", zone=html.escape(zone_text[:40]))
         due = next_due(chosen, zone, now)
-        await self.store.set_group_checkin(chat_id, chosen.strftime("%H:%M"), zone_name(zone), int(due.timestamp()))
+        await self.store.set_group_checkin(chat_id, chosen.strftime("%H:%M"), zone_name(zone), int(due.timestamp()),
+                                           thread_id)
         return self.texts.reply("group_checkin_set", time=f"{chosen:%H:%M}", zone=html.escape(zone_name(zone)))
 
     async def responders(self, chat_id: int, chat_type: str, args: str,

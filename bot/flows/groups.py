@@ -69,7 +69,7 @@ class GroupChats:
         return await self.settings.settings(source.chat_id, source.chat_type, args)
 
     async def cmd_checkin(self, source: Source, args: str, target) -> Reply:
-        return await self.settings.checkin(source.chat_id, source.chat_type, args, self.clock())
+        return await self.settings.checkin(source.chat_id, source.chat_type, args, self.clock(), source.thread_id)
 
     async def cmd_responders(self, source: Source, args: str, target) -> Reply:
         return await self.settings.responders(source.chat_id, source.chat_type, args, target)

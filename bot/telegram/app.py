@@ -70,6 +70,7 @@ async def _post_init(app: Application, settings: Settings, brain: Brain) -> None
     rt = Runtime(settings=settings, brain=brain, store=store, sender=sender, lane=lane, flows=flows,
                  recently_sent=RecentlySent(lane.queued_chats), bot_username=bot_user.username, bot_id=bot_user.id)
     sender.on_gone = flows.membership.gone
+    sender.on_no_rights = flows.membership.no_rights
     sender.on_migrate = lambda old, new: groups.chat_migrated(rt, old, new)
     app.bot_data["runtime"] = rt
     await _set_commands(app, brain)

@@ -11,10 +11,10 @@ from telegram.ext import ContextTypes
 
 from bot.flows.alerts import AlertMessage
 from bot.respond import Source
-from bot.telegram.handlers import send_reply, split_command
+from bot.telegram.handlers import answer_where, send_reply, split_command
 from bot.telegram.runtime import Runtime, runtime
-from bot.telegram.sender import Priority, Undeliverable
-from bot.telegram.source import group_source, message_text
+from bot.telegram.sender import Priority, Undeliverable, optional
+from bot.telegram.source import group_source, message_text, replied_to
 
 log = logging.getLogger(__name__)
 ADMIN_STATUSES = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
@@ -35,7 +35,7 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if text is None:
         if message.new_chat_members and update.message is not None:
             only_bots = all(member.is_bot for member in message.new_chat_members)
-            await send_reply(rt, message.chat_id, await rt.flows.groups.welcome(message.chat_id, only_bots))
+            await answer_where(rt, message, await rt.flows.groups.welcome(message.chat_id, only_bots))
         return
     source = group_source(update, rt.bot_username, rt.bot_id)
     outcome = await rt.flows.groups.on_text(source, text)
@@ -47,20 +47,21 @@ async def group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     reply = await rt.flows.groups.on_command(source, name, args, is_admin=lambda: is_admin(rt, message),
                                              target=reply_target(message))
-    await send_reply(rt, message.chat_id, reply, reply_to=message.message_id)
+    await answer_where(rt, message, reply, reply_to=message.message_id)
 
 
 async def deliver(rt: Runtime, source: Source, reply, page) -> None:
     """The reply to the message at once; responders are paged alongside, never ahead of it."""
     alerts = asyncio.create_task(page_responders(rt, source, page.category)) if page is not None else None
-    await send_reply(rt, source.chat_id, reply, reply_to=source.message_id)
+    await send_reply(rt, source.chat_id, reply, reply_to=source.message_id, thread_id=source.thread_id)
     if alerts is not None:
         await alerts
 
 
 def reply_target(message: Message) -> tuple[int, str] | None:
-    """The member an admin's command replies to (for /responders add|remove), never a bot."""
-    replied = message.reply_to_message
+    """The member an admin's command really replies to (for /responders add|remove), never a bot, and never the
+    creator of the forum topic the command was written in."""
+    replied = replied_to(message)
     if replied is None or replied.from_user is None or replied.from_user.is_bot:
         return None
     return replied.from_user.id, replied.from_user.full_name
@@ -137,11 +138,12 @@ async def send_alert(rt: Runtime, item: AlertMessage) -> None:
 
 
 async def alert_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """ "I'm on it": answered for the presser, and the other responders told who took it."""
+    """ "I'm on it": answered for the presser, and the other responders told who took it (even when Telegram no
+    longer takes the answer to the press: the acknowledgement is stored by then)."""
     rt = runtime(context)
     query = update.callback_query
     ack = await rt.flows.alerts.acknowledge(query.data, query.from_user.id, query.from_user.full_name)
-    await query.answer(ack.answer)
+    await optional(query.answer(ack.answer), "button answer")
     for user_id, note in ack.notes:
         try:
             await rt.sender.send(user_id, note, Priority.REPLY)

@@ -33,6 +33,6 @@ async def checkin_tick(context: ContextTypes.DEFAULT_TYPE) -> None:
             if sent:
                 await rt.flows.due_checkins.sent(item, datetime.now(UTC))
                 busy.add(item.chat_id)
-        rt.lane.submit(item.chat_id, item.reply, done)
+        rt.lane.submit(item.chat_id, item.reply, done, thread_id=item.thread_id)
     if items:
         log.info("queued %d check-ins", len(items))

@@ -2,12 +2,16 @@
 
 Three kinds of message, most important first:
 - CRISIS: retried on timeouts, network errors, 5xx and 429 (honouring retry_after) for up to two minutes; only a
-  403 or 400 ends it. Nothing queued goes out while one is in flight.
+  lasting refusal (see FAULTS) ends it. Nothing queued goes out while one is in flight.
 - REPLY: an answer to something a person just wrote; a few quick retries.
 - BROADCAST: check-ins, through `BroadcastLane`, paced under Telegram's bulk limits and always behind the others.
 
 python-telegram-bot's AIORateLimiter is not used: it throttles every call alike, so a crisis reply could wait
 behind a check-in broadcast. Here the broadcast lane yields to anything more urgent.
+
+What each of Telegram's errors means is decided in one table, `FAULTS`; `classify` reads it and `Sender._deliver`
+acts on the fault. In a forum supergroup every message of a reply (each split part, the poll) goes to the topic
+it answers (`thread_id`).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import enum
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import NoReturn
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -52,12 +57,13 @@ POLICIES = {
 
 
 class Undeliverable(Exception):
-    """The chat cannot receive messages (blocked, deleted, not found): retrying would never help."""
+    """The chat cannot receive messages now (gone, or no right to write): retrying would never help."""
 
-    def __init__(self, chat_id: int, reason: str):
+    def __init__(self, chat_id: int, reason: str, fault: "Fault | None" = None):
         super().__init__(reason)
         self.chat_id = chat_id
         self.reason = reason
+        self.fault = fault if fault is not None else Fault.CHAT_GONE
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -90,13 +96,68 @@ def split_long(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str
     return chunks
 
 
+class Fault(enum.Enum):
+    """What a failed call means, and so what happens next (see FAULTS for which errors are which)."""
+
+    RETRY_LATER = "retry later"  # timeouts, connection errors, 5xx: the same call again after a back-off
+    RETRY_AFTER = "retry after"  # 429: wait retry_after seconds (the broadcast lane pauses as a whole)
+    MIGRATE = "migrate"  # the group became a supergroup: move its state, send there
+    CHAT_GONE = "chat gone"  # blocked, kicked, chat not found: stop writing to it (person inactive, group off)
+    NO_RIGHTS = "no rights"  # in the chat but may not write there: a group's daily post backs off to the next day
+    TOPIC_GONE = "topic gone"  # the forum topic was deleted: the message goes to the chat's General topic
+    BAD_REQUEST = "bad request"  # our mistake in this one message: HTML is resent as plain text, else dropped
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    fault: Fault
+    errors: tuple[type[TelegramError], ...]
+    phrases: tuple[str, ...] = ()  # any of these in Telegram's description (lower case); none: every such error
+
+
+# First match wins: the specific phrases before the general types (BadRequest is a NetworkError in PTB).
+FAULTS: tuple[FaultRule, ...] = (
+    FaultRule(Fault.MIGRATE, (ChatMigrated,)),
+    FaultRule(Fault.RETRY_AFTER, (RetryAfter,)),
+    FaultRule(Fault.NO_RIGHTS, (BadRequest, Forbidden), (
+        "not enough rights", "have no rights", "chat_write_forbidden", "chat_send_plain_forbidden",
+        "chat_restricted", "need administrator rights", "topic_closed")),
+    FaultRule(Fault.TOPIC_GONE, (BadRequest,), ("message thread not found", "topic_deleted")),
+    FaultRule(Fault.CHAT_GONE, (Forbidden,)),  # blocked, kicked, deactivated, not a member
+    FaultRule(Fault.CHAT_GONE, (BadRequest,), (
+        "chat not found", "deactivated", "peer_id_invalid")),  # a deleted group, a deleted account
+    FaultRule(Fault.BAD_REQUEST, (BadRequest,)),
+    FaultRule(Fault.RETRY_LATER, (NetworkError,)),
+)
+LASTING = (Fault.CHAT_GONE, Fault.NO_RIGHTS)  # retrying the same chat would never help
+
+
+def classify(exc: TelegramError) -> Fault:
+    """The fault a Telegram error stands for, from FAULTS; anything unknown is treated as our bad request."""
+    description = (getattr(exc, "message", "") or "").lower()
+    for rule in FAULTS:
+        if isinstance(exc, rule.errors) and (not rule.phrases or any(p in description for p in rule.phrases)):
+            return rule.fault
+    return Fault.BAD_REQUEST
+
+
 def gone_reason(exc: TelegramError) -> str | None:
     """Why a chat can no longer be reached, or None when the error is about this message only."""
-    if isinstance(exc, Forbidden):
-        return "blocked" if "blocked" in exc.message.lower() else "forbidden"
-    if isinstance(exc, BadRequest) and "chat not found" in exc.message.lower():
-        return "chat not found"
-    return None
+    if classify(exc) != Fault.CHAT_GONE:
+        return None
+    return "blocked" if "blocked" in exc.message.lower() else (
+        "forbidden" if isinstance(exc, Forbidden) else "chat not found")
+
+
+async def optional(call: Awaitable, what: str) -> bool:
+    """A call whose failure must never cancel the message that matters (answering a button press, a chat action,
+    removing a keyboard): a failure is logged by type only, and the caller carries on."""
+    try:
+        await call
+        return True
+    except TelegramError as exc:
+        log.info("optional %s failed: %s", what, type(exc).__name__)
+        return False
 
 
 ChatCallback = Callable[[int, str], Awaitable[None]]
@@ -115,9 +176,10 @@ class Sender:
     """Sends Replies with the retry policy of their priority; the one place that interprets Telegram's errors."""
 
     def __init__(self, bot, *, on_gone: ChatCallback = _noop_gone, on_migrate: MigrateCallback = _noop_migrate,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 on_no_rights: ChatCallback = _noop_gone, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.bot = bot
         self.on_gone = on_gone
+        self.on_no_rights = on_no_rights
         self.on_migrate = on_migrate
         self._sleep = sleep
         self._urgent_in_flight = 0
@@ -129,52 +191,59 @@ class Sender:
         await self._urgent_done.wait()
 
     async def send(self, chat_id: int, reply: Reply, priority: Priority = Priority.REPLY, *,
-                   reply_to: int | None = None) -> list[Message]:
-        """Send every text of a reply in order (buttons under the last). Raises Undeliverable or TelegramError."""
+                   reply_to: int | None = None, thread_id: int | None = None) -> list[Message]:
+        """Send every text of a reply in order (buttons under the last), all of it in forum topic `thread_id`
+        when given. Raises Undeliverable or TelegramError."""
         urgent = priority < Priority.BROADCAST
         if urgent:
             self._urgent_in_flight += 1
             self._urgent_done.clear()
         try:
-            return await self._send_texts(chat_id, reply, priority, reply_to)
+            return await self._send_texts(chat_id, reply, priority, reply_to, thread_id)
         finally:
             if urgent:
                 self._urgent_in_flight -= 1
                 if self._urgent_in_flight == 0:
                     self._urgent_done.set()
 
-    async def _send_texts(self, chat_id: int, reply: Reply, priority: Priority, reply_to: int | None):
+    async def _send_texts(self, chat_id: int, reply: Reply, priority: Priority, reply_to: int | None,
+                          thread_id: int | None):
         sent: list[Message] = []
         texts = [chunk for text in reply.texts for chunk in split_long(text)]
         for i, text in enumerate(texts):
             markup = markup_for(reply) if i == len(texts) - 1 else None
-            message = await self._deliver(chat_id, priority, reply_to if i == 0 else None,
+            message = await self._deliver(chat_id, priority, reply_to if i == 0 else None, thread_id,
                                           self._text_call(text, markup))
-            chat_id = message.chat_id  # a migration moves the rest of the reply too
+            if message.chat_id != chat_id:  # a migration moves the rest of the reply too (a new chat: no topic)
+                chat_id, thread_id = message.chat_id, None
             sent.append(message)
         if reply.poll is not None:
             question, options = reply.poll
-            sent.append(await self._deliver(chat_id, priority, None, self._poll_call(question, options)))
+            sent.append(await self._deliver(chat_id, priority, None, thread_id, self._poll_call(question, options)))
         return sent
 
     def _text_call(self, text: str, markup):
-        def call(chat_id: int, reply_to: int | None, plain: bool):
+        def call(chat_id: int, reply_to: int | None, plain: bool, thread_id: int | None):
             return self.bot.send_message(
                 chat_id=chat_id,
                 text=to_plain(text) if plain else text,
                 parse_mode=None if plain else ParseMode.HTML,
                 reply_markup=markup,
                 reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
+                **topic(thread_id),
             )
         return call
 
     def _poll_call(self, question: str, options: tuple[str, ...]):
-        def call(chat_id: int, reply_to: int | None, plain: bool):
-            return self.bot.send_poll(chat_id=chat_id, question=question, options=list(options), is_anonymous=True)
+        def call(chat_id: int, reply_to: int | None, plain: bool, thread_id: int | None):
+            return self.bot.send_poll(chat_id=chat_id, question=question, options=list(options), is_anonymous=True,
+                                      **topic(thread_id))
         return call
 
-    async def _deliver(self, chat_id: int, priority: Priority, reply_to: int | None, call) -> Message:
-        """One API call, tried until its policy gives up. `call(chat_id, reply_to, plain)` makes the request."""
+    async def _deliver(self, chat_id: int, priority: Priority, reply_to: int | None, thread_id: int | None,
+                       call) -> Message:
+        """One API call, tried until its policy gives up. `call(chat_id, reply_to, plain, thread_id)` makes the
+        request."""
         policy = POLICIES[priority]
         started = time.monotonic()
         backoff = policy.first_backoff
@@ -183,38 +252,52 @@ class Sender:
         while True:
             attempt += 1
             try:
-                return await call(chat_id, reply_to, plain)
-            except ChatMigrated as exc:
-                new_id = exc.new_chat_id
-                log.info("chat migrated to a supergroup; re-sending there")
-                await self.on_migrate(chat_id, new_id)
-                chat_id, reply_to = new_id, None
-                continue
-            except RetryAfter as exc:
-                wait = retry_after_seconds(exc)
-                if priority == Priority.BROADCAST:
-                    raise  # the lane pauses as a whole
-            except (BadRequest, Forbidden) as exc:
-                reason = gone_reason(exc)
-                if reason is not None:
-                    log.warning("chat unreachable (%s); %s message dropped", reason, priority.name.lower())
-                    await self.on_gone(chat_id, reason)
-                    raise Undeliverable(chat_id, reason) from exc
-                if isinstance(exc, BadRequest) and not plain and "parse" in exc.message.lower():
-                    log.error("Telegram could not parse a message's HTML; sending it as plain text")
-                    plain = True
+                return await call(chat_id, reply_to, plain, thread_id)
+            except TelegramError as exc:
+                fault = classify(exc)
+                if fault == Fault.MIGRATE:
+                    log.info("chat migrated to a supergroup; re-sending there")
+                    await self.on_migrate(chat_id, exc.new_chat_id)
+                    chat_id, reply_to, thread_id = exc.new_chat_id, None, None
                     continue
-                log.warning("%s message refused by Telegram: %s", priority.name.lower(), type(exc).__name__)
-                raise
-            except NetworkError as exc:  # timeouts, connection errors and 5xx
-                wait = backoff
-                backoff = min(backoff * 2, policy.max_backoff)
-                log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
+                if fault == Fault.TOPIC_GONE and thread_id is not None:
+                    log.info("forum topic gone; sending to the chat's General topic")
+                    thread_id = None
+                    continue
+                if fault == Fault.RETRY_AFTER:
+                    if priority == Priority.BROADCAST:
+                        raise  # the lane pauses as a whole
+                    wait = retry_after_seconds(exc)
+                elif fault in LASTING:
+                    await self._refused(chat_id, priority, fault, exc)
+                elif fault == Fault.RETRY_LATER:  # timeouts, connection errors and 5xx
+                    wait = backoff
+                    backoff = min(backoff * 2, policy.max_backoff)
+                    log.info("send failed (%s), retrying in %.1fs", type(exc).__name__, wait)
+                else:  # BAD_REQUEST (or a topic error with no topic): our mistake in this one message
+                    if not plain and "parse" in exc.message.lower():
+                        log.error("Telegram could not parse a message's HTML; sending it as plain text")
+                        plain = True
+                        continue
+                    log.warning("%s message refused by Telegram: %s", priority.name.lower(), type(exc).__name__)
+                    raise
             elapsed = time.monotonic() - started
             if attempt >= policy.max_attempts or elapsed + wait > policy.deadline:
                 log.error("%s message given up after %d attempts", priority.name.lower(), attempt)
                 raise NetworkError("gave up retrying")
             await self._sleep(wait)
+
+    async def _refused(self, chat_id: int, priority: Priority, fault: Fault, exc: TelegramError) -> NoReturn:
+        """A lasting refusal: the chat's state changes (see Fault) and this message is given up."""
+        reason = gone_reason(exc) if fault == Fault.CHAT_GONE else "no rights"
+        log.warning("chat refuses messages (%s); %s message dropped", reason, priority.name.lower())
+        await (self.on_gone if fault == Fault.CHAT_GONE else self.on_no_rights)(chat_id, reason)
+        raise Undeliverable(chat_id, reason, fault) from exc
+
+
+def topic(thread_id: int | None) -> dict:
+    """The keyword that puts a message in a forum topic, or nothing outside topics."""
+    return {"message_thread_id": thread_id} if thread_id is not None else {}
 
 
 @dataclass(order=True)
@@ -224,6 +307,7 @@ class _Job:
     chat_id: int = field(compare=False)
     reply: Reply = field(compare=False)
     on_done: Callable[[bool], Awaitable[None]] = field(compare=False)
+    thread_id: int | None = field(default=None, compare=False)
 
 
 class BroadcastLane:
@@ -265,13 +349,15 @@ class BroadcastLane:
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
-    def submit(self, chat_id: int, reply: Reply, on_done: Callable[[bool], Awaitable[None]]) -> bool:
-        """Queue one message; False if that chat already has one waiting (so a slow tick never doubles it)."""
+    def submit(self, chat_id: int, reply: Reply, on_done: Callable[[bool], Awaitable[None]], *,
+               thread_id: int | None = None) -> bool:
+        """Queue one message (to forum topic `thread_id` if given); False if that chat already has one waiting (so
+        a slow tick never doubles it)."""
         if chat_id in self.queued_chats:
             return False
         self.queued_chats.add(chat_id)
         self._seq += 1
-        self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done))
+        self._queue.put_nowait(_Job(0.0, self._seq, chat_id, reply, on_done, thread_id))
         return True
 
     async def _run(self) -> None:
@@ -302,7 +388,7 @@ class BroadcastLane:
         try:
             for attempt in range(self.MAX_PAUSES + 1):
                 try:
-                    await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST)
+                    await self.sender.send(job.chat_id, job.reply, Priority.BROADCAST, thread_id=job.thread_id)
                     sent = True
                     break
                 except RetryAfter as exc:  # pause everyone, then try this one again (the next tick retries later)

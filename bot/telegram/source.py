@@ -1,7 +1,7 @@
 """Translating a Telegram message into the brain's Source: where it comes from and who wrote it, in one place."""
 from __future__ import annotations
 
-from telegram import Chat, Message, Update
+from telegram import Chat, MaybeInaccessibleMessage, Message, Update
 
 from bot.respond import Author, Source
 
@@ -33,9 +33,31 @@ def message_text(message: Message) -> str | None:
     return message.text if message.text is not None else message.caption
 
 
-def is_addressed(message: Message, bot_username: str | None, bot_id: int | None) -> bool:
-    """A mention of the bot, or a reply to one of its messages (commands are handled apart)."""
+def thread_of(message: MaybeInaccessibleMessage | None) -> int | None:
+    """The forum topic a message is in, so an answer goes to the same topic; None outside topics (and in a
+    forum's General topic, where messages carry no thread)."""
+    if message is None or not getattr(message, "is_topic_message", False):
+        return None
+    return message.message_thread_id
+
+
+def replied_to(message: Message) -> Message | None:
+    """The message this one really replies to, or None.
+
+    In a forum topic every message carries the topic's root (the service message that created the topic) as
+    `reply_to_message`; that is where the message was written, not a reply to anyone.
+    """
     replied = message.reply_to_message
+    if replied is None or replied.forum_topic_created is not None:
+        return None
+    if message.is_topic_message and replied.message_id == message.message_thread_id:
+        return None
+    return replied
+
+
+def is_addressed(message: Message, bot_username: str | None, bot_id: int | None) -> bool:
+    """A mention of the bot, or a real reply to one of its messages (commands are handled apart)."""
+    replied = replied_to(message)
     if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
         return True
     text = message_text(message) or ""
@@ -66,6 +88,7 @@ def group_source(update: Update, bot_username: str | None, bot_id: int | None) -
         chat_type=chat.type,
         chat_id=chat.id,
         message_id=message.message_id,
+        thread_id=thread_of(message),
         edited=is_edit(update),
         addressed=not text.startswith("/") and is_addressed(message, bot_username, bot_id),
         author=author_of(message),
