@@ -966,6 +966,8 @@ class Rules:
                         for run in re.findall(r"\*+|[^*]+", word))
             )
             fits = sorted(w for w in self.vocabulary if len(w) >= len(word.strip("*")) and pattern.fullmatch(w))
+            if len(fits) > 1:  # several fit ("k*ll": kill, and German "knall"): one letter a star is likeliest
+                fits = [w for w in fits if len(w) == len(word)]
             return fits[0] if len(fits) == 1 else word
 
         return _CENSORED.sub(fix, body)
