@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.safety.model import FEATURES_VERSION, bigrams, tokens, word_features
+from bot.safety.model import FEATURES_VERSION, NgramVectors
 
 MODEL_VERSION = 2  # bump when training changes in a way the shipped model must follow
 
@@ -30,13 +30,11 @@ class AnswerModel:
 
     def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, classes: tuple[str, ...], coef: np.ndarray,
                  intercept: np.ndarray, meta: dict):
-        self.vocabulary = vocabulary
-        self.idf = idf
+        self.vectors = NgramVectors(vocabulary, idf)
         self.classes = classes
         self.coef = coef  # (n_features, n_classes): one row per feature, so a message reads few rows
         self.intercept = intercept
         self.meta = meta
-        self._columns_cache: dict[str, tuple[int, ...]] = {}
 
     @classmethod
     def load(cls, path: Path) -> "AnswerModel":
@@ -48,27 +46,9 @@ class AnswerModel:
             return cls(vocabulary, data["idf"].astype(np.float64), tuple(data["classes"].tolist()),
                        data["coef"], data["intercept"].astype(np.float64), meta)
 
-    def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """The TF-IDF vector of `text` as (column indices, values): sublinear tf, idf, then L2 norm, as
-        scikit-learn's TfidfVectorizer(analyzer=features, sublinear_tf=True) computes it."""
-        words = tokens(text)
-        columns = [i for i in map(self.vocabulary.get, bigrams(words)) if i is not None]
-        for word in words:
-            cached = self._columns_cache.get(word)
-            if cached is None:
-                cached = tuple(i for i in map(self.vocabulary.get, word_features(word)) if i is not None)
-                if len(self._columns_cache) < 100_000:
-                    self._columns_cache[word] = cached
-            columns.extend(cached)
-        if not columns:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        unique, counts = np.unique(np.array(columns, dtype=np.int64), return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[unique]
-        return unique, values / np.linalg.norm(values)
-
     def probabilities(self, text: str) -> np.ndarray:
         """P(label | text) for each of `classes`, summing to 1."""
-        columns, values = self.vector(text)
+        columns, values = self.vectors.vector(text)
         scores = values @ self.coef[columns].astype(np.float64) + self.intercept
         scores -= scores.max()
         exp = np.exp(scores)

@@ -104,33 +104,14 @@ class Prediction:
         return max((c for c in probs if c not in exclude), key=probs.__getitem__)
 
 
-class CrisisModel:
-    """The trained model, loaded from content/crisis_model.npz. Use `predict(text)`."""
+class NgramVectors:
+    """TF-IDF vectors of texts over a trained vocabulary of `features` (word -> column, and each column's idf):
+    what both learned models (this one and bot/knowledge/model.py) read a message with."""
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, heads: dict[str, Head], coef: np.ndarray,
-                 intercept: np.ndarray, meta: dict):
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray):
         self.vocabulary = vocabulary
         self.idf = idf.astype(np.float64)
-        self.heads = heads
-        self.coef_by_feature = np.ascontiguousarray(coef.T)  # (n_features, n_scores): one row gathered per feature
-        self.intercept = intercept
-        self.meta = meta
         self._columns_cache: dict[str, np.ndarray] = {}
-
-    @classmethod
-    def load(cls, path: Path) -> "CrisisModel":
-        """Read the artefact written by `bot.safety.training.save_model` (raises OSError, KeyError, ValueError)."""
-        with np.load(path, allow_pickle=False) as data:
-            meta = json.loads(str(data["meta"]))
-            vocabulary = {term: i for i, term in enumerate(data["vocabulary"].tolist())}
-            heads, coefs, intercepts, start = {}, [], [], 0
-            for name in HEADS:
-                classes = tuple(data[f"{name}_classes"].tolist())
-                heads[name] = Head(classes, start, start + len(classes))
-                coefs.append(data[f"{name}_coef"])
-                intercepts.append(data[f"{name}_intercept"])
-                start += len(classes)
-            return cls(vocabulary, data["idf"], heads, np.vstack(coefs), np.concatenate(intercepts), meta)
 
     def vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """The TF-IDF vector of `text` as (column indices, values): sublinear tf, idf, then L2 norm.
@@ -163,9 +144,36 @@ class CrisisModel:
                 self._columns_cache[word] = cached
         return cached
 
+
+class CrisisModel:
+    """The trained model, loaded from content/crisis_model.npz. Use `predict(text)`."""
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, heads: dict[str, Head], coef: np.ndarray,
+                 intercept: np.ndarray, meta: dict):
+        self.vectors = NgramVectors(vocabulary, idf)
+        self.heads = heads
+        self.coef_by_feature = np.ascontiguousarray(coef.T)  # (n_features, n_scores): one row gathered per feature
+        self.intercept = intercept
+        self.meta = meta
+
+    @classmethod
+    def load(cls, path: Path) -> "CrisisModel":
+        """Read the artefact written by `bot.safety.training.save_model` (raises OSError, KeyError, ValueError)."""
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            vocabulary = {term: i for i, term in enumerate(data["vocabulary"].tolist())}
+            heads, coefs, intercepts, start = {}, [], [], 0
+            for name in HEADS:
+                classes = tuple(data[f"{name}_classes"].tolist())
+                heads[name] = Head(classes, start, start + len(classes))
+                coefs.append(data[f"{name}_coef"])
+                intercepts.append(data[f"{name}_intercept"])
+                start += len(classes)
+            return cls(vocabulary, data["idf"], heads, np.vstack(coefs), np.concatenate(intercepts), meta)
+
     def predict(self, text: str) -> Prediction:
         """Probabilities for `text` from each head."""
-        columns, values = self.vector(text)
+        columns, values = self.vectors.vector(text)
         scores = values @ self.coef_by_feature[columns] + self.intercept
         return Prediction(*(self.heads[name].probabilities(scores) for name in HEADS))
 
